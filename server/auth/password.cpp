@@ -1,0 +1,112 @@
+#include "server/auth/password.hpp"
+
+#include <openssl/crypto.h>
+#include <openssl/evp.h>
+#include <openssl/hmac.h>
+
+#include <memory>
+
+namespace postimap::auth {
+namespace {
+
+std::optional<std::string> base64_decode(std::string_view in) {
+    if (in.size() % 4 != 0)
+        return std::nullopt;
+    std::string out(in.size() / 4 * 3, '\0');
+    int n = EVP_DecodeBlock(reinterpret_cast<unsigned char*>(out.data()),
+                            reinterpret_cast<const unsigned char*>(in.data()),
+                            static_cast<int>(in.size()));
+    if (n < 0)
+        return std::nullopt;
+    // EVP_DecodeBlock counts padding as output bytes.
+    std::size_t pad = 0;
+    if (!in.empty() && in.back() == '=')
+        ++pad;
+    if (in.size() > 1 && in[in.size() - 2] == '=')
+        ++pad;
+    out.resize(static_cast<std::size_t>(n) - pad);
+    return out;
+}
+
+std::string base64_encode(std::string_view in) {
+    std::string out(4 * ((in.size() + 2) / 3) + 1, '\0');
+    int n = EVP_EncodeBlock(reinterpret_cast<unsigned char*>(out.data()),
+                            reinterpret_cast<const unsigned char*>(in.data()),
+                            static_cast<int>(in.size()));
+    out.resize(static_cast<std::size_t>(n));
+    return out;
+}
+
+std::string hmac_sha256(std::string_view key, std::string_view data) {
+    unsigned char md[EVP_MAX_MD_SIZE];
+    unsigned int len = 0;
+    HMAC(EVP_sha256(), key.data(), static_cast<int>(key.size()),
+         reinterpret_cast<const unsigned char*>(data.data()), data.size(), md, &len);
+    return std::string(reinterpret_cast<char*>(md), len);
+}
+
+std::string sha256(std::string_view data) {
+    unsigned char md[EVP_MAX_MD_SIZE];
+    unsigned int len = 0;
+    EVP_Digest(data.data(), data.size(), md, &len, EVP_sha256(), nullptr);
+    return std::string(reinterpret_cast<char*>(md), len);
+}
+
+std::string salted_password(std::string_view password, std::string_view salt, int iterations) {
+    std::string out(32, '\0');
+    PKCS5_PBKDF2_HMAC(password.data(), static_cast<int>(password.size()),
+                      reinterpret_cast<const unsigned char*>(salt.data()),
+                      static_cast<int>(salt.size()), iterations, EVP_sha256(), 32,
+                      reinterpret_cast<unsigned char*>(out.data()));
+    return out;
+}
+
+}  // namespace
+
+std::optional<ScramSecret> parse_scram_secret(std::string_view text) {
+    constexpr std::string_view prefix = "SCRAM-SHA-256$";
+    if (!text.starts_with(prefix))
+        return std::nullopt;
+    text.remove_prefix(prefix.size());
+    auto dollar = text.find('$');
+    if (dollar == std::string_view::npos)
+        return std::nullopt;
+    auto left = text.substr(0, dollar), right = text.substr(dollar + 1);
+    auto c1 = left.find(':'), c2 = right.find(':');
+    if (c1 == std::string_view::npos || c2 == std::string_view::npos)
+        return std::nullopt;
+    ScramSecret s;
+    try {
+        s.iterations = std::stoi(std::string(left.substr(0, c1)));
+    } catch (const std::exception&) {
+        return std::nullopt;
+    }
+    auto salt = base64_decode(left.substr(c1 + 1));
+    auto stored = base64_decode(right.substr(0, c2));
+    auto server = base64_decode(right.substr(c2 + 1));
+    if (s.iterations < 1 || !salt || !stored || !server || stored->size() != 32)
+        return std::nullopt;
+    s.salt = std::move(*salt);
+    s.stored_key = std::move(*stored);
+    s.server_key = std::move(*server);
+    return s;
+}
+
+std::string make_scram_secret(std::string_view password, std::string_view salt, int iterations) {
+    auto salted = salted_password(password, salt, iterations);
+    auto stored_key = sha256(hmac_sha256(salted, "Client Key"));
+    auto server_key = hmac_sha256(salted, "Server Key");
+    return "SCRAM-SHA-256$" + std::to_string(iterations) + ":" + base64_encode(salt) + "$" +
+           base64_encode(stored_key) + ":" + base64_encode(server_key);
+}
+
+bool verify_password(std::string_view secret_text, std::string_view password) {
+    auto secret = parse_scram_secret(secret_text);
+    if (!secret)
+        return false;
+    auto salted = salted_password(password, secret->salt, secret->iterations);
+    auto stored_key = sha256(hmac_sha256(salted, "Client Key"));
+    return CRYPTO_memcmp(stored_key.data(), secret->stored_key.data(), 32) == 0;
+}
+
+}  // namespace postimap::auth

@@ -1,0 +1,136 @@
+#include <algorithm>
+
+#include "server/commands/fetch_items.hpp"
+#include "server/commands/flag_names.hpp"
+#include "server/commands/handlers.hpp"
+#include "server/imap/date_time.hpp"
+#include "server/imap/response.hpp"
+#include "server/session/session.hpp"
+
+namespace postimap::commands {
+namespace {
+
+// Messages per query: bounds the bytes held in memory at once.
+constexpr std::uint32_t kBodyBatch = 64;
+constexpr std::uint32_t kMetadataBatch = 4096;
+
+struct MsnInterval {
+    std::uint32_t first, last;
+};
+
+// The messages a sequence set names, as message sequence number intervals.
+std::vector<MsnInterval> resolve_targets(const imap::SequenceSet& set, bool by_uid,
+                                         const session::SelectedMailbox& box) {
+    std::vector<MsnInterval> out;
+    if (!by_uid) {
+        for (auto [a, b] : set.resolve(box.exists())) {
+            if (b > box.exists())
+                throw imap::SyntaxError("Invalid message sequence number");
+            out.push_back({a, b});
+        }
+        return out;
+    }
+    if (box.uids.empty())
+        return out;
+    // UIDs: a range may name UIDs that do not exist; keep those that do.
+    for (auto [a, b] : set.resolve(box.uids.back().value)) {
+        auto lo = std::lower_bound(box.uids.begin(), box.uids.end(), storage::Uid{a});
+        auto hi = std::upper_bound(box.uids.begin(), box.uids.end(), storage::Uid{b});
+        if (lo < hi)
+            out.push_back({static_cast<std::uint32_t>(lo - box.uids.begin() + 1),
+                           static_cast<std::uint32_t>(hi - box.uids.begin())});
+    }
+    return out;
+}
+
+std::string fetch_response(std::uint32_t msn, const storage::MessageData& m,
+                           const FetchItems& items, bool flags_changed) {
+    std::string out = "* " + std::to_string(msn) + " FETCH (";
+    auto item = [&](std::string_view name) {
+        if (out.back() != '(')
+            out += ' ';
+        out += name;
+    };
+    if (items.uid) {
+        item("UID ");
+        out += std::to_string(m.uid.value);
+    }
+    if (items.flags || flags_changed) {
+        item("FLAGS (");
+        out += format_flags(m.flags) + ")";
+    }
+    if (items.internal_date) {
+        item("INTERNALDATE \"");
+        out += imap::format_date_time(m.internal_date) + "\"";
+    }
+    if (items.size) {
+        item("RFC822.SIZE ");
+        out += std::to_string(m.size);
+    }
+    if (items.body && m.raw) {
+        std::string_view bytes = *m.raw;
+        const auto& body = *items.body;
+        if (body.rfc822) {
+            item("RFC822 ");
+        } else if (body.partial) {
+            item("BODY[]<" + std::to_string(body.partial->origin) + "> ");
+            bytes = bytes.substr(std::min<std::size_t>(body.partial->origin, bytes.size()),
+                                 body.partial->length);
+        } else {
+            item("BODY[] ");
+        }
+        imap::append_literal(out, bytes);
+    }
+    out += ")\r\n";
+    return out;
+}
+
+}  // namespace
+
+// Retrieves message data, RFC 3501 sections 6.4.5 and 6.4.8 (UID FETCH,
+// which always reports UID). BODY[] and RFC822 set \Seen unless the mailbox
+// is read-only, and the new flags are reported.
+Awaitable fetch(CommandContext& ctx, imap::Reader& args) {
+    const bool by_uid = ctx.name == "UID FETCH";
+    args.space();
+    auto set = args.sequence_set();
+    args.space();
+    FetchItems items = read_fetch_items(args);
+    args.expect_end();
+    if (by_uid)
+        items.uid = true;
+
+    auto& session = ctx.session;
+    auto& box = session.selected();
+    const auto user = session.user().id;
+    const auto targets = resolve_targets(set, by_uid, box);
+    const bool mark_seen = items.sets_seen() && !box.read_only;
+    const std::uint32_t batch = items.body ? kBodyBatch : kMetadataBatch;
+
+    for (auto [first, last] : targets) {
+        for (std::uint32_t start = first; start <= last;) {
+            std::uint32_t end = std::min(last, start + batch - 1);
+            std::vector<storage::UidRange> range{{box.uid_of({start}), box.uid_of({end})}};
+            std::vector<storage::Uid> newly_seen;
+            if (mark_seen)
+                newly_seen = co_await session.store().mark_seen(user, box.id, range);
+            auto rows = co_await session.store().fetch(user, box.id, range,
+                                                       {.raw = items.body.has_value()});
+            for (const auto& m : rows) {
+                auto msn = box.msn_of(m.uid);
+                if (!msn)
+                    continue;
+                bool changed =
+                    std::find(newly_seen.begin(), newly_seen.end(), m.uid) != newly_seen.end();
+                session.write(fetch_response(msn->value, m, items, changed));
+            }
+            co_await session.flush_if_large();
+            if (end == last)
+                break;
+            start = end + 1;
+        }
+    }
+    co_return Completion::ok(std::string(ctx.name) + " completed");
+}
+
+}  // namespace postimap::commands

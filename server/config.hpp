@@ -1,0 +1,36 @@
+// Settings: defaults, then the config file, then POSTIMAP_* environment
+// variables (for containers). postimap.conf.example documents every key.
+#pragma once
+
+#include <chrono>
+#include <cstddef>
+#include <map>
+#include <optional>
+#include <string>
+
+namespace postimap {
+
+struct Config {
+    std::string listen = "127.0.0.1:1143";  // host:port of the IMAP listener
+    std::string dsn;                        // empty: run the embedded PostgreSQL
+    std::string data_dir = "var";           // the embedded cluster's directory
+    std::size_t pool_size = 8;
+    std::size_t max_line_length = 65536;
+    std::size_t max_literal_size = 50u << 20;
+    std::size_t max_connections = 10000;
+    std::chrono::seconds login_timeout{60};   // before authentication
+    std::chrono::seconds idle_timeout{1800};  // after (RFC 3501 5.4: at least 30 min)
+    std::string log_level = "info";
+    std::optional<bool> auto_migrate;  // default: on for embedded, off with a DSN
+
+    bool embedded() const { return dsn.empty(); }
+    bool migrate_on_start() const { return auto_migrate.value_or(embedded()); }
+};
+
+// Throws std::runtime_error naming the file, line and key on a bad setting.
+// `path` empty: use $POSTIMAP_CONFIG, else ./postimap.conf if it exists.
+Config load_config(const std::string& path);
+// Applies one key=value (file or environment); false for an unknown key.
+bool apply_setting(Config& config, const std::string& key, const std::string& value);
+
+}  // namespace postimap

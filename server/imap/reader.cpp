@@ -1,0 +1,223 @@
+#include "server/imap/reader.hpp"
+
+#include <algorithm>
+#include <cctype>
+
+namespace postimap::imap {
+namespace {
+
+bool is_ctl(unsigned char c) {
+    return c < 0x20 || c == 0x7f;
+}
+
+bool is_list_wildcard(char c) {
+    return c == '%' || c == '*';
+}
+
+std::string upper(std::string_view s) {
+    std::string out(s);
+    std::transform(out.begin(), out.end(), out.begin(),
+                   [](unsigned char c) { return static_cast<char>(std::toupper(c)); });
+    return out;
+}
+
+}  // namespace
+
+bool is_atom_char(char c) {
+    auto u = static_cast<unsigned char>(c);
+    if (u >= 0x80 || is_ctl(u) || u == ' ')
+        return false;
+    return std::string_view("(){%*\"\\]").find(c) == std::string_view::npos;
+}
+
+void Reader::fail(const std::string& what) const {
+    throw SyntaxError(what);
+}
+
+void Reader::expect_end() const {
+    if (!at_end())
+        fail("Unexpected extra arguments");
+}
+
+bool Reader::accept(char c) {
+    if (!peek(c))
+        return false;
+    ++pos_;
+    return true;
+}
+
+void Reader::expect(char c) {
+    if (!accept(c)) {
+        if (c == ' ')
+            fail(at_end() ? "Missing arguments" : "Expected a space");
+        fail(std::string("Expected '") + c + "'");
+    }
+}
+
+std::string_view Reader::tag() {
+    std::size_t start = pos_;
+    while (pos_ < text_.size() && is_atom_char(text_[pos_]) && text_[pos_] != '+')
+        ++pos_;
+    if (pos_ == start)
+        fail("Missing or invalid tag");
+    return text_.substr(start, pos_ - start);
+}
+
+std::string Reader::command_name() {
+    return upper(atom());
+}
+
+std::string_view Reader::atom() {
+    std::size_t start = pos_;
+    while (pos_ < text_.size() && is_atom_char(text_[pos_]))
+        ++pos_;
+    if (pos_ == start)
+        fail(at_end() ? "Missing arguments" : "Expected an atom");
+    return text_.substr(start, pos_ - start);
+}
+
+std::string Reader::quoted() {
+    expect('"');
+    std::string out;
+    for (;;) {
+        if (at_end())
+            fail("Unterminated quoted string");
+        char c = text_[pos_++];
+        if (c == '"')
+            return out;
+        if (c == '\\') {
+            if (at_end() || (text_[pos_] != '"' && text_[pos_] != '\\'))
+                fail("Invalid escape in quoted string");
+            c = text_[pos_++];
+        } else if (c == '\r' || c == '\n' || c == '\0') {
+            fail("Invalid character in quoted string");
+        }
+        out.push_back(c);
+    }
+}
+
+std::string_view Reader::literal() {
+    expect('{');
+    std::uint64_t size = 0;
+    std::size_t digits = 0;
+    while (pos_ < text_.size() && std::isdigit(static_cast<unsigned char>(text_[pos_]))) {
+        size = size * 10 + static_cast<unsigned>(text_[pos_++] - '0');
+        if (++digits > 19)
+            fail("Literal size too large");
+    }
+    if (digits == 0)
+        fail("Invalid literal size");
+    accept('+');
+    expect('}');
+    if (text_.substr(pos_, 2) != "\r\n")
+        fail("Literal must end its line");
+    pos_ += 2;
+    if (text_.size() - pos_ < size)
+        fail("Literal shorter than announced");
+    auto out = text_.substr(pos_, size);
+    pos_ += size;
+    return out;
+}
+
+std::string Reader::string() {
+    if (peek('"'))
+        return quoted();
+    if (peek('{'))
+        return std::string(literal());
+    fail("Expected a string");
+}
+
+std::string Reader::astring() {
+    if (peek('"') || peek('{'))
+        return string();
+    std::size_t start = pos_;
+    while (pos_ < text_.size() && (is_atom_char(text_[pos_]) || text_[pos_] == ']'))
+        ++pos_;
+    if (pos_ == start)
+        fail(at_end() ? "Missing arguments" : "Expected a string");
+    return std::string(text_.substr(start, pos_ - start));
+}
+
+std::string Reader::list_mailbox() {
+    if (peek('"') || peek('{'))
+        return string();
+    std::size_t start = pos_;
+    while (pos_ < text_.size() &&
+           (is_atom_char(text_[pos_]) || text_[pos_] == ']' || is_list_wildcard(text_[pos_])))
+        ++pos_;
+    if (pos_ == start)
+        fail(at_end() ? "Missing arguments" : "Expected a mailbox pattern");
+    return std::string(text_.substr(start, pos_ - start));
+}
+
+std::string Reader::mailbox() {
+    std::string name = astring();
+    if (upper(name) == "INBOX")
+        return "INBOX";
+    return name;
+}
+
+std::uint32_t Reader::number() {
+    std::size_t start = pos_;
+    std::uint64_t v = 0;
+    while (pos_ < text_.size() && std::isdigit(static_cast<unsigned char>(text_[pos_]))) {
+        v = v * 10 + static_cast<unsigned>(text_[pos_++] - '0');
+        if (v > 4294967295ULL)
+            fail("Number too large");
+    }
+    if (pos_ == start)
+        fail("Expected a number");
+    return static_cast<std::uint32_t>(v);
+}
+
+std::uint32_t Reader::nz_number() {
+    auto n = number();
+    if (n == 0)
+        fail("Expected a non-zero number");
+    return n;
+}
+
+SequenceSet Reader::sequence_set() {
+    std::size_t start = pos_;
+    while (pos_ < text_.size() &&
+           std::string_view("0123456789:,*").find(text_[pos_]) != std::string_view::npos)
+        ++pos_;
+    auto set = SequenceSet::parse(text_.substr(start, pos_ - start));
+    if (!set)
+        fail("Invalid sequence set");
+    return *set;
+}
+
+std::string Reader::flag() {
+    if (accept('\\')) {
+        if (accept('*'))
+            return "\\*";
+        return "\\" + std::string(atom());
+    }
+    return std::string(atom());
+}
+
+std::vector<std::string> Reader::flag_list() {
+    expect('(');
+    std::vector<std::string> flags;
+    if (accept(')'))
+        return flags;
+    for (;;) {
+        flags.push_back(flag());
+        if (accept(')'))
+            return flags;
+        space();
+    }
+}
+
+std::string_view Reader::quoted_date_time() {
+    expect('"');
+    auto close = text_.find('"', pos_);
+    if (close == std::string_view::npos)
+        fail("Unterminated date-time");
+    auto out = text_.substr(pos_, close - pos_);
+    pos_ = close + 1;
+    return out;
+}
+
+}  // namespace postimap::imap

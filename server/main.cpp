@@ -1,0 +1,199 @@
+// postimap: one program, several verbs.
+//   postimap serve    run an IMAP worker
+//   postimap migrate  apply the schema migrations and exit
+// Without a DSN in the configuration, both use the embedded PostgreSQL
+// cluster in data_dir, starting it if needed.
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/detached.hpp>
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/signal_set.hpp>
+#include <cstdio>
+#include <iostream>
+#include <memory>
+#include <optional>
+
+#include "log/log.hpp"
+#include "server/auth/password_checker.hpp"
+#include "server/commands/command_table.hpp"
+#include "server/config.hpp"
+#include "server/net/listener.hpp"
+#include "server/session/session.hpp"
+#include "storage/embedded_postgres.hpp"
+#include "storage/mail_store.hpp"
+#include "storage/migrations.hpp"
+#include "storage/provisioning.hpp"
+
+namespace asio = boost::asio;
+using namespace postimap;
+
+namespace {
+
+void usage() {
+    std::fprintf(stderr,
+                 "usage: postimap <command> [--config FILE]\n"
+                 "  serve     run an IMAP worker\n"
+                 "  migrate   apply schema migrations, then exit\n"
+                 "  version   print the version\n"
+                 "Settings come from FILE, $POSTIMAP_CONFIG or ./postimap.conf, then POSTIMAP_*\n"
+                 "environment variables; see postimap.conf.example.\n");
+}
+
+// Runs a coroutine to completion on `io`, rethrowing what it throws.
+void run_to_completion(asio::io_context& io, asio::awaitable<void> work) {
+    std::exception_ptr failure;
+    asio::co_spawn(io, std::move(work), [&](std::exception_ptr e) { failure = e; });
+    io.run();
+    io.restart();
+    if (failure)
+        std::rethrow_exception(failure);
+}
+
+struct Database {
+    std::optional<storage::EmbeddedPostgres> embedded;
+    std::string dsn;
+};
+
+// Starts the embedded cluster unless a DSN names the database.
+void open_database(const Config& config, Database& db) {
+    db.dsn = config.dsn;
+    if (config.embedded()) {
+        db.embedded.emplace(storage::EmbeddedPostgresOptions{config.data_dir});
+        db.embedded->start();
+        db.dsn = db.embedded->dsn();
+    }
+}
+
+pg::PoolOptions pool_options(const Config& config, const std::string& dsn) {
+    pg::PoolOptions o;
+    o.dsn = dsn;
+    o.max_size = config.pool_size;
+    return o;
+}
+
+int migrate_command(const Config& config) {
+    Database db;
+    open_database(config, db);
+    asio::io_context io(1);
+    pg::Pool pool(io.get_executor(), pool_options(config, db.dsn));
+    run_to_completion(io, [&]() -> asio::awaitable<void> {
+        int applied = co_await storage::migrate(pool);
+        std::printf("applied %d migration(s); schema version %d\n", applied,
+                    storage::latest_migration_version());
+    }());
+    return 0;
+}
+
+void print_how_to_connect(const asio::ip::tcp::endpoint& ep, bool embedded) {
+    std::string host = ep.address().to_string();
+    std::string port = std::to_string(ep.port());
+    std::printf("Postimap is listening for IMAP on %s:%s\n", host.c_str(), port.c_str());
+    if (embedded) {
+        std::printf(
+            "Demo account: demo@example.com, password demo. Try:\n"
+            "  curl -s --user demo@example.com:demo imap://%s:%s/\n"
+            "  python3 -c \"import imaplib; m = imaplib.IMAP4('%s', %s); "
+            "m.login('demo@example.com', 'demo'); print(m.list())\"\n",
+            host.c_str(), port.c_str(), host.c_str(), port.c_str());
+    }
+    std::printf("Stop with Ctrl-C.\n");
+    std::fflush(stdout);
+}
+
+int serve_command(const Config& config) {
+    Database db;
+    open_database(config, db);
+    asio::io_context io(1);
+    pg::Pool pool(io.get_executor(), pool_options(config, db.dsn));
+
+    if (config.migrate_on_start()) {
+        run_to_completion(io, [&]() -> asio::awaitable<void> {
+            co_await storage::migrate(pool);
+            if (db.embedded) {
+                co_await storage::ensure_tenant(pool, "example.com");
+                co_await storage::ensure_user(pool, "demo@example.com", "demo");
+            }
+        }());
+    }
+    run_to_completion(io, [&]() -> asio::awaitable<void> {
+        int applied = co_await storage::applied_migration_version(pool);
+        if (applied < storage::latest_migration_version())
+            log::warn("schema_outdated", "applied=", applied,
+                      " expected=", storage::latest_migration_version(),
+                      " hint=\"run postimap migrate\"");
+    }());
+
+    storage::MailStore store(pool);
+    auth::PasswordChecker passwords(1);
+    session::SessionLimits limits;
+    limits.framer.max_line = config.max_line_length;
+    limits.framer.max_literal = config.max_literal_size;
+    limits.framer.max_command = config.max_literal_size + config.max_line_length * 4;
+    limits.max_connections = config.max_connections;
+    limits.login_timeout = config.login_timeout;
+    limits.idle_timeout = config.idle_timeout;
+    session::ServerContext context{store, passwords, limits, commands::capabilities(), {}, 1};
+
+    net::Listener listener(io.get_executor(), config.listen, [&](asio::ip::tcp::socket socket) {
+        auto s = std::make_shared<session::Session>(std::move(socket), context,
+                                                    commands::command_table());
+        // The lambda (and so `s`) lives in the spawned coroutine's frame,
+        // keeping the session alive until run() returns.
+        asio::co_spawn(
+            io, [s]() -> asio::awaitable<void> { co_await s->run(); }, asio::detached);
+    });
+    asio::co_spawn(io, listener.run(), asio::detached);
+
+    asio::signal_set signals(io, SIGINT, SIGTERM);
+    signals.async_wait([&](const boost::system::error_code& ec, int sig) {
+        if (ec)
+            return;
+        log::info("shutdown", "signal=", sig);
+        listener.close();
+        for (auto* s : context.sessions)
+            s->close();
+    });
+    print_how_to_connect(listener.local_endpoint(), db.embedded.has_value());
+    log::info("listening", "address=", config.listen);
+    io.run();
+    log::info("stopped");
+    return 0;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+    if (argc < 2) {
+        usage();
+        return 2;
+    }
+    std::string verb = argv[1];
+    std::string config_path;
+    for (int i = 2; i < argc; ++i) {
+        std::string arg = argv[i];
+        if (arg == "--config" && i + 1 < argc) {
+            config_path = argv[++i];
+        } else {
+            usage();
+            return 2;
+        }
+    }
+    if (verb == "version") {
+        std::printf("postimap 0.1.0\n");
+        return 0;
+    }
+    try {
+        Config config = load_config(config_path);
+        log::Level level;
+        if (log::parse_level(config.log_level, level))
+            log::set_level(level);
+        if (verb == "serve")
+            return serve_command(config);
+        if (verb == "migrate")
+            return migrate_command(config);
+    } catch (const std::exception& e) {
+        std::fprintf(stderr, "postimap: %s\n", e.what());
+        return 1;
+    }
+    usage();
+    return 2;
+}

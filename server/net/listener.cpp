@@ -1,0 +1,71 @@
+#include "server/net/listener.hpp"
+
+#include <boost/asio/redirect_error.hpp>
+#include <boost/asio/use_awaitable.hpp>
+#include <stdexcept>
+
+#include "log/log.hpp"
+
+namespace postimap::net {
+
+asio::ip::tcp::endpoint parse_endpoint(const std::string& text) {
+    auto colon = text.rfind(':');
+    if (colon == std::string::npos)
+        throw std::runtime_error("expected host:port, got " + text);
+    std::string host = text.substr(0, colon);
+    if (host.size() >= 2 && host.front() == '[' && host.back() == ']')
+        host = host.substr(1, host.size() - 2);
+    if (host.empty())
+        host = "0.0.0.0";
+    int port = 0;
+    try {
+        port = std::stoi(text.substr(colon + 1));
+    } catch (const std::exception&) {
+        throw std::runtime_error("invalid port in " + text);
+    }
+    if (port < 0 || port > 65535)
+        throw std::runtime_error("invalid port in " + text);
+    boost::system::error_code ec;
+    auto addr = asio::ip::make_address(host, ec);
+    if (ec)
+        throw std::runtime_error("invalid IP address in " + text);
+    return {addr, static_cast<unsigned short>(port)};
+}
+
+Listener::Listener(asio::any_io_executor ex, const std::string& address, AcceptHandler on_accept)
+    : acceptor_(ex), on_accept_(std::move(on_accept)) {
+    auto endpoint = parse_endpoint(address);
+    boost::system::error_code ec;
+    acceptor_.open(endpoint.protocol(), ec);
+    if (!ec)
+        acceptor_.set_option(asio::socket_base::reuse_address(true), ec);
+    if (!ec)
+        acceptor_.bind(endpoint, ec);
+    if (!ec)
+        acceptor_.listen(asio::socket_base::max_listen_connections, ec);
+    if (ec)
+        throw std::runtime_error("cannot listen on " + address + ": " + ec.message());
+}
+
+void Listener::close() {
+    boost::system::error_code ignored;
+    acceptor_.close(ignored);
+}
+
+asio::awaitable<void> Listener::run() {
+    while (acceptor_.is_open()) {
+        boost::system::error_code ec;
+        auto socket =
+            co_await acceptor_.async_accept(asio::redirect_error(asio::use_awaitable, ec));
+        if (ec == asio::error::operation_aborted)
+            break;
+        if (ec) {
+            // Out of descriptors, say: keep serving the connections we have.
+            log::warn("accept_failed", "error=\"", ec.message(), "\"");
+            continue;
+        }
+        on_accept_(std::move(socket));
+    }
+}
+
+}  // namespace postimap::net

@@ -1,0 +1,38 @@
+// What every session of a worker shares: settings, the store, the password
+// checker, and the count of open connections.
+#pragma once
+
+#include <chrono>
+#include <cstddef>
+#include <string>
+#include <unordered_set>
+
+#include "server/auth/password_checker.hpp"
+#include "server/imap/command_framer.hpp"
+#include "storage/mail_store.hpp"
+
+namespace postimap::session {
+
+class Session;
+
+struct SessionLimits {
+    imap::FramerLimits framer;
+    std::size_t max_connections = 10000;
+    std::chrono::seconds login_timeout{60};
+    std::chrono::seconds idle_timeout{1800};
+    // Output is sent once this much is queued, so a FETCH of many messages
+    // never holds them all in memory.
+    std::size_t output_flush_threshold = 256 * 1024;
+};
+
+struct ServerContext {
+    storage::MailStore& store;
+    auth::PasswordChecker& passwords;
+    SessionLimits limits;
+    // The CAPABILITY list (without "CAPABILITY"), built by the command table.
+    std::string capabilities;
+    std::unordered_set<Session*> sessions;  // open connections, for shutdown
+    std::uint64_t next_session_id = 1;
+};
+
+}  // namespace postimap::session

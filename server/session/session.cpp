@@ -1,0 +1,267 @@
+#include "server/session/session.hpp"
+
+#include <array>
+#include <boost/asio/read.hpp>
+#include <boost/asio/use_awaitable.hpp>
+#include <boost/asio/write.hpp>
+#include <chrono>
+
+#include "log/log.hpp"
+#include "server/session/error_mapping.hpp"
+
+namespace postimap::session {
+namespace {
+
+unsigned state_bit(State s) {
+    switch (s) {
+        case State::not_authenticated:
+            return StateMask::not_authenticated;
+        case State::authenticated:
+            return StateMask::authenticated;
+        case State::selected:
+            return StateMask::selected;
+        case State::logout:
+            return 0;
+    }
+    return 0;
+}
+
+const char* state_name(State s) {
+    switch (s) {
+        case State::not_authenticated:
+            return "not authenticated";
+        case State::authenticated:
+            return "authenticated";
+        case State::selected:
+            return "selected";
+        case State::logout:
+            return "logout";
+    }
+    return "?";
+}
+
+const char* status_name(imap::Status s) {
+    switch (s) {
+        case imap::Status::ok:
+            return "OK";
+        case imap::Status::no:
+            return "NO";
+        case imap::Status::bad:
+            return "BAD";
+        default:
+            return "other";
+    }
+}
+
+}  // namespace
+
+Session::Session(asio::ip::tcp::socket socket, ServerContext& server, const CommandTable& commands)
+    : socket_(std::move(socket)),
+      server_(server),
+      commands_(commands),
+      framer_(server.limits.framer),
+      timeout_(socket_.get_executor()),
+      id_(server.next_session_id++) {
+    boost::system::error_code ec;
+    auto ep = socket_.remote_endpoint(ec);
+    peer_ = ec ? "unknown" : ep.address().to_string() + ":" + std::to_string(ep.port());
+    server_.sessions.insert(this);
+}
+
+Session::~Session() {
+    server_.sessions.erase(this);
+}
+
+void Session::close() {
+    boost::system::error_code ignored;
+    socket_.cancel(ignored);
+    state_ = State::logout;
+}
+
+void Session::authenticate(AuthenticatedUser user) {
+    user_ = std::move(user);
+    state_ = State::authenticated;
+}
+
+void Session::select(SelectedMailbox mailbox) {
+    selected_ = std::move(mailbox);
+    state_ = State::selected;
+}
+
+void Session::unselect() {
+    selected_.reset();
+    if (state_ == State::selected)
+        state_ = State::authenticated;
+}
+
+// Closes the connection when the client stays silent too long (RFC 3501
+// 5.4: an autologout timer of at least 30 minutes once authenticated).
+void Session::arm_timeout() {
+    timeout_.expires_after(state_ == State::not_authenticated ? server_.limits.login_timeout
+                                                              : server_.limits.idle_timeout);
+    timeout_.async_wait([weak = weak_from_this()](const boost::system::error_code& ec) {
+        auto self = weak.lock();
+        if (ec || !self)
+            return;
+        self->timed_out_ = true;
+        boost::system::error_code ignored;
+        self->socket_.cancel(ignored);
+    });
+}
+
+asio::awaitable<void> Session::flush() {
+    if (out_.empty())
+        co_return;
+    co_await asio::async_write(socket_, asio::buffer(out_), asio::use_awaitable);
+    out_.clear();
+}
+
+asio::awaitable<void> Session::flush_if_large() {
+    if (out_.size() >= server_.limits.output_flush_threshold)
+        co_await flush();
+}
+
+asio::awaitable<void> Session::run() {
+    log::info("connect", "session=", id_, " peer=", peer_);
+    try {
+        if (server_.sessions.size() > server_.limits.max_connections) {
+            write(imap::untagged_status(imap::Status::bye, "UNAVAILABLE",
+                                        "Too many connections, try again later"));
+            co_await flush();
+            co_return;
+        }
+        write(imap::untagged_status(imap::Status::ok, "CAPABILITY " + server_.capabilities,
+                                    "Postimap ready"));
+        co_await flush();
+        std::array<char, 16384> buffer;
+        while (state_ != State::logout) {
+            arm_timeout();
+            std::size_t n =
+                co_await socket_.async_read_some(asio::buffer(buffer), asio::use_awaitable);
+            timeout_.cancel();
+            framer_.feed(std::string_view(buffer.data(), n));
+            for (;;) {
+                auto event = framer_.next();
+                if (std::holds_alternative<imap::NeedMore>(event))
+                    break;
+                if (std::holds_alternative<imap::SendContinuation>(event)) {
+                    write("+ Ready for literal data\r\n");
+                } else if (auto* done = std::get_if<imap::CompleteCommand>(&event)) {
+                    co_await execute(done->bytes);
+                } else {
+                    co_await reject(std::get<imap::RejectedCommand>(event));
+                }
+                if (state_ == State::logout)
+                    break;
+            }
+            co_await flush();
+        }
+    } catch (const boost::system::system_error& e) {
+        if (timed_out_) {
+            log::info("autologout", "session=", id_);
+            // Best effort: the client may be gone already.
+            out_ = imap::untagged_status(imap::Status::bye, "", "Autologout; idle for too long");
+            boost::system::error_code ignored;
+            asio::write(socket_, asio::buffer(out_), ignored);
+        } else if (e.code() != asio::error::eof && e.code() != asio::error::connection_reset) {
+            log::info("connection_error", "session=", id_, " error=\"", e.what(), "\"");
+        }
+    }
+    timeout_.cancel();
+    boost::system::error_code ignored;
+    socket_.shutdown(asio::ip::tcp::socket::shutdown_both, ignored);
+    socket_.close(ignored);
+    log::info("disconnect", "session=", id_);
+}
+
+asio::awaitable<void> Session::reject(const imap::RejectedCommand& r) {
+    std::string tag = r.tag.empty() ? "*" : r.tag;
+    std::string limit = std::to_string(r.limit);
+    using Reason = imap::RejectedCommand::Reason;
+    if (r.fatal) {
+        write(imap::untagged_status(imap::Status::bye, "TOOBIG",
+                                    "Literal exceeds the limit of " + limit + " bytes"));
+        state_ = State::logout;
+    } else if (r.reason == Reason::line_too_long) {
+        write(imap::tagged(tag, imap::Status::bad, "TOOBIG",
+                           "Command line exceeds the limit of " + limit + " bytes"));
+    } else {
+        write(imap::tagged(tag, imap::Status::no, "TOOBIG",
+                           (r.reason == Reason::literal_too_large ? "Literal" : "Command") +
+                               std::string(" exceeds the limit of ") + limit + " bytes"));
+    }
+    log::info("command_rejected", "session=", id_,
+              " reason=", r.reason == Reason::line_too_long ? "line_too_long" : "too_large");
+    co_return;
+}
+
+asio::awaitable<void> Session::execute(std::string_view command) {
+    auto started = std::chrono::steady_clock::now();
+    imap::Reader reader(command);
+    std::string tag;
+    try {
+        tag = std::string(reader.tag());
+        reader.space();
+    } catch (const imap::SyntaxError&) {
+        write(imap::untagged_status(imap::Status::bad, "", "Missing or invalid tag"));
+        co_return;
+    }
+    Completion done;
+    std::exception_ptr failure;
+    try {
+        done = co_await dispatch(tag, reader);
+    } catch (...) {
+        failure = std::current_exception();
+    }
+    if (failure)
+        done = completion_for(failure);
+    if (refresh_pending_) {
+        refresh_pending_ = false;
+        try {
+            co_await refresh_selected();
+        } catch (const std::exception& e) {
+            log::warn("refresh_failed", "session=", id_, " error=\"", e.what(), "\"");
+        }
+    }
+    write(imap::tagged(tag, done.status, done.code, done.text));
+    auto micros = std::chrono::duration_cast<std::chrono::microseconds>(
+                      std::chrono::steady_clock::now() - started)
+                      .count();
+    log::debug("command", "session=", id_, " tag=", tag, " result=", status_name(done.status),
+               " us=", micros);
+}
+
+asio::awaitable<Completion> Session::dispatch(std::string_view tag, imap::Reader& reader) {
+    std::string name = reader.command_name();
+    if (name == "UID") {  // RFC 3501 6.4.8: "UID" SP (copy / fetch / search / store)
+        reader.space();
+        name += " " + reader.command_name();
+    }
+    const CommandSpec* spec = commands_.find(name);
+    if (!spec)
+        co_return Completion::bad("Unknown command " + name);
+    if (!(spec->states & state_bit(state_)))
+        co_return Completion::bad(name + " is not allowed in the " + state_name(state_) + " state");
+    CommandContext ctx{*this, tag, spec->name};
+    co_return co_await spec->handler(ctx, reader);
+}
+
+// Reports messages added to the selected mailbox since the client last
+// heard (EXISTS). Expunges by others wait for the push machinery.
+asio::awaitable<void> Session::refresh_selected() {
+    if (!selected_)
+        co_return;
+    auto snapshot = co_await store().open_mailbox(user_->id, selected_->name);
+    if (!snapshot || snapshot->id != selected_->id)
+        co_return;
+    auto& known = selected_->uids;
+    auto last = known.empty() ? storage::Uid{0} : known.back();
+    std::size_t before = known.size();
+    for (auto uid : snapshot->uids)
+        if (uid > last)
+            known.push_back(uid);
+    if (known.size() != before)
+        write(imap::untagged(std::to_string(known.size()) + " EXISTS"));
+}
+
+}  // namespace postimap::session

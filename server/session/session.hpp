@@ -1,0 +1,74 @@
+// One client connection: reads bytes, frames commands, checks the state,
+// runs the handler the command table names, and writes responses in order.
+#pragma once
+
+#include <boost/asio/awaitable.hpp>
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <memory>
+#include <optional>
+#include <string>
+
+#include "server/imap/command_framer.hpp"
+#include "server/session/command.hpp"
+#include "server/session/server_context.hpp"
+#include "server/session/session_state.hpp"
+
+namespace postimap::session {
+
+namespace asio = boost::asio;
+
+class Session : public std::enable_shared_from_this<Session> {
+  public:
+    Session(asio::ip::tcp::socket socket, ServerContext& server, const CommandTable& commands);
+    ~Session();
+
+    // The caller keeps the Session alive (a shared_ptr) until this returns.
+    asio::awaitable<void> run();
+    // Ends the session at its next wait (server shutdown).
+    void close();
+
+    // For command handlers.
+    ServerContext& server() { return server_; }
+    storage::MailStore& store() { return server_.store; }
+    std::uint64_t id() const { return id_; }
+    const std::string& peer() const { return peer_; }
+    State state() const { return state_; }
+    const AuthenticatedUser& user() const { return *user_; }
+    SelectedMailbox& selected() { return *selected_; }
+    bool has_selected() const { return selected_.has_value(); }
+    void authenticate(AuthenticatedUser user);
+    void select(SelectedMailbox mailbox);
+    void unselect();
+    // The tagged response of this command is the last thing sent.
+    void logout() { state_ = State::logout; }
+    // Something may have been added to the selected mailbox: tell the client
+    // before the tagged response (RFC 3501 7.3.1).
+    void note_selected_mailbox_changed() { refresh_pending_ = true; }
+    void write(std::string_view bytes) { out_.append(bytes); }
+    asio::awaitable<void> flush_if_large();
+
+  private:
+    asio::awaitable<void> flush();
+    asio::awaitable<void> execute(std::string_view command);
+    asio::awaitable<Completion> dispatch(std::string_view tag, imap::Reader& reader);
+    asio::awaitable<void> refresh_selected();
+    asio::awaitable<void> reject(const imap::RejectedCommand& rejected);
+    void arm_timeout();
+
+    asio::ip::tcp::socket socket_;
+    ServerContext& server_;
+    const CommandTable& commands_;
+    imap::CommandFramer framer_;
+    asio::steady_timer timeout_;
+    std::uint64_t id_;
+    std::string peer_;
+    State state_ = State::not_authenticated;
+    std::optional<AuthenticatedUser> user_;
+    std::optional<SelectedMailbox> selected_;
+    bool refresh_pending_ = false;
+    bool timed_out_ = false;
+    std::string out_;
+};
+
+}  // namespace postimap::session

@@ -1,0 +1,35 @@
+#include <algorithm>
+#include <cctype>
+
+#include "storage/mail_store.hpp"
+
+namespace postimap::storage {
+namespace {
+
+const pg::Statement kFindLogin{"find_login",
+                               "select id, tenant_id, password_secret, disabled from users"
+                               " where local_part = $1 and domain = $2"};
+
+std::string lower(std::string_view s) {
+    std::string out(s);
+    std::transform(out.begin(), out.end(), out.begin(),
+                   [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+    return out;
+}
+
+}  // namespace
+
+asio::awaitable<std::optional<LoginRecord>> MailStore::find_login(std::string_view address) {
+    auto at = address.rfind('@');
+    if (at == std::string_view::npos || at == 0 || at + 1 == address.size())
+        co_return std::nullopt;
+    auto conn = co_await pool_.acquire();
+    auto r = co_await conn->exec(
+        kFindLogin, pg::Params(lower(address.substr(0, at)), lower(address.substr(at + 1))));
+    if (r.empty())
+        co_return std::nullopt;
+    auto row = r[0];
+    co_return LoginRecord{UserId{row.int64(0)}, TenantId{row.int64(1)}, row.str(2), row.boolean(3)};
+}
+
+}  // namespace postimap::storage

@@ -1,0 +1,111 @@
+// APPEND and delivery: parse once, store the bytes once per tenant, link
+// them into the mailbox under its next UID, all in one transaction.
+#include <openssl/evp.h>
+
+#include "storage/error.hpp"
+#include "storage/mail_store.hpp"
+#include "storage/mime/date.hpp"
+#include "storage/mime/header.hpp"
+#include "storage/mime/utf8.hpp"
+#include "storage/pg/transaction.hpp"
+
+namespace postimap::storage {
+namespace {
+
+// Locks the mailbox row: concurrent appends to one mailbox queue here, so
+// UIDs commit in ascending order (design.md, storage rules).
+const pg::Statement kLockMailbox{"ingest_lock_mailbox",
+                                 "select id, uidvalidity, uidnext, highestmodseq from mailboxes"
+                                 " where user_id = $1 and name = $2 for update"};
+
+// Returns the message's id whether it is new or already stored for the
+// tenant. A concurrent insert of the same bytes waits for the other
+// transaction and then finds its row.
+const pg::Statement kStoreMessage{
+    "ingest_store_message",
+    "with ins as ("
+    "  insert into messages (tenant_id, sha256, size, raw, header_size, sent_date, subject,"
+    "                        message_id)"
+    "  values ($1, $2, $3, $4, $5, to_timestamp($6), $7, $8)"
+    "  on conflict (tenant_id, sha256) do nothing returning id)"
+    " select id, true from ins"
+    " union all select id, false from messages where tenant_id = $1 and sha256 = $2"
+    " limit 1"};
+
+const pg::Statement kStoreHeaders{
+    "ingest_store_headers",
+    "insert into message_headers (tenant_id, message_id, position, name, value)"
+    " select $1, $2, t.ord, lower(t.name), t.value"
+    " from unnest($3::text[], $4::text[]) with ordinality as t(name, value, ord)"};
+
+const pg::Statement kLinkMessage{
+    "ingest_link_message",
+    "insert into mailbox_messages (user_id, mailbox_id, uid, tenant_id, message_id, modseq,"
+    "  seen, answered, flagged, deleted, draft, keywords, internal_date)"
+    " values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, to_timestamp($13))"};
+
+const pg::Statement kAdvanceMailbox{
+    "ingest_advance_mailbox",
+    "update mailboxes set uidnext = $3, highestmodseq = $4 where user_id = $1 and id = $2"};
+
+std::string sha256(std::string_view bytes) {
+    unsigned char digest[EVP_MAX_MD_SIZE];
+    unsigned int len = 0;
+    EVP_Digest(bytes.data(), bytes.size(), digest, &len, EVP_sha256(), nullptr);
+    return std::string(reinterpret_cast<char*>(digest), len);
+}
+
+std::optional<std::string> field_text(const mime::HeaderBlock& header, std::string_view name) {
+    const auto* f = header.find(name);
+    if (!f)
+        return std::nullopt;
+    return mime::to_valid_utf8(f->value);
+}
+
+}  // namespace
+
+asio::awaitable<AppendResult> MailStore::append(const AppendRequest& req) {
+    const auto header = mime::parse_header(req.raw);
+    std::optional<std::int64_t> sent_date;
+    if (const auto* date = header.find("Date"))
+        sent_date = mime::parse_rfc5322_date(date->value);
+    const std::string digest = sha256(req.raw);
+
+    auto tx = co_await pg::Transaction::begin(pool_);
+    auto mailbox = co_await tx.exec(kLockMailbox, pg::Params(req.user.value, req.mailbox));
+    if (mailbox.empty())
+        throw Error(ErrorKind::not_found, "no such mailbox");
+    const auto row = mailbox[0];
+    const std::int64_t mailbox_id = row.int64(0);
+    const std::int64_t uidvalidity = row.int64(1);
+    const std::int64_t uid = row.int64(2);
+    const std::int64_t modseq = row.int64(3) + 1;
+    if (uid > 4294967295LL)
+        throw Error(ErrorKind::invalid, "the mailbox has run out of UIDs");
+
+    auto stored = co_await tx.exec(
+        kStoreMessage,
+        pg::Params(req.tenant.value, pg::Bytea{digest}, static_cast<std::int64_t>(req.raw.size()),
+                   pg::Bytea{req.raw}, static_cast<std::int64_t>(header.header_size), sent_date,
+                   field_text(header, "Subject"), field_text(header, "Message-ID")));
+    const std::int64_t message_id = stored[0].int64(0);
+    if (stored[0].boolean(1)) {
+        std::vector<std::string> names, values;
+        for (const auto& f : header.fields) {
+            names.push_back(mime::to_valid_utf8(f.name));
+            values.push_back(mime::to_valid_utf8(f.value));
+        }
+        co_await tx.exec(kStoreHeaders, pg::Params(req.tenant.value, message_id, names, values));
+    }
+    const auto& flags = req.flags.system;
+    co_await tx.exec(kLinkMessage,
+                     pg::Params(req.user.value, mailbox_id, uid, req.tenant.value, message_id,
+                                modseq, flags.seen, flags.answered, flags.flagged, flags.deleted,
+                                flags.draft, req.flags.keywords, req.internal_date));
+    co_await tx.exec(kAdvanceMailbox, pg::Params(req.user.value, mailbox_id, uid + 1, modseq));
+    co_await tx.commit();
+    co_return AppendResult{MailboxId{mailbox_id}, static_cast<std::uint32_t>(uidvalidity),
+                           Uid{static_cast<std::uint32_t>(uid)}};
+}
+
+}  // namespace postimap::storage

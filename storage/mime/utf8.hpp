@@ -1,0 +1,14 @@
+// PostgreSQL text columns accept only valid UTF-8 without NUL; mail headers
+// carry raw 8-bit bytes of any charset. This makes any bytes storable.
+#pragma once
+
+#include <string>
+#include <string_view>
+
+namespace postimap::mime {
+
+// Valid UTF-8 sequences pass through; each byte of an invalid sequence
+// becomes U+FFFD; NUL bytes are dropped.
+std::string to_valid_utf8(std::string_view bytes);
+
+}  // namespace postimap::mime

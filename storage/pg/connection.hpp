@@ -1,0 +1,76 @@
+// One PostgreSQL connection driven without blocking: libpq in non-blocking
+// mode, its socket watched by Asio. A worker runs one io_context on one
+// thread, so a Connection is used by one coroutine at a time (the Pool
+// guarantees it).
+#pragma once
+
+#include <libpq-fe.h>
+
+#include <boost/asio/any_io_executor.hpp>
+#include <boost/asio/awaitable.hpp>
+#include <boost/asio/posix/stream_descriptor.hpp>
+#include <chrono>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <unordered_set>
+
+#include "storage/pg/params.hpp"
+#include "storage/pg/result.hpp"
+
+namespace postimap::pg {
+
+namespace asio = boost::asio;
+
+enum class Format { text = 0, binary = 1 };
+
+// A statement prepared once per connection, on first use, under its name.
+struct Statement {
+    const char* name;
+    const char* sql;
+    Format result_format = Format::text;
+};
+
+class Connection {
+  public:
+    // Connects without blocking; throws ConnectionError on failure or when
+    // `timeout` passes first.
+    static asio::awaitable<std::unique_ptr<Connection>> connect(asio::any_io_executor ex,
+                                                                const std::string& dsn,
+                                                                std::chrono::milliseconds timeout);
+    ~Connection();
+    Connection(const Connection&) = delete;
+    Connection& operator=(const Connection&) = delete;
+
+    // Runs a prepared statement. Throws Error for an SQL error (the
+    // connection stays usable) and ConnectionError when the connection broke.
+    asio::awaitable<Result> exec(const Statement& stmt, const Params& params = {});
+    // Runs SQL text with the simple query protocol: several statements are
+    // allowed (migrations); the last statement's result is returned.
+    asio::awaitable<Result> exec_script(std::string_view sql);
+
+    // True once the connection failed; the pool then discards it.
+    bool broken() const;
+    // For a connection that sat idle: reads whatever the server sent meanwhile
+    // (a shutdown notice, EOF) and reports whether it is still usable.
+    bool still_usable_after_idle();
+    PGTransactionStatusType transaction_status() const { return PQtransactionStatus(conn_); }
+    PGconn* native() const { return conn_; }
+
+  private:
+    Connection(asio::any_io_executor ex, PGconn* conn);
+    asio::awaitable<void> prepare(const Statement& stmt);
+    asio::awaitable<void> flush();
+    asio::awaitable<Result> collect();
+    asio::awaitable<void> wait_readable();
+    asio::awaitable<void> wait_writable();
+    void watch_socket();
+    [[noreturn]] void fail(const std::string& what);
+
+    PGconn* conn_;
+    asio::posix::stream_descriptor socket_;
+    bool broken_ = false;
+    std::unordered_set<std::string> prepared_;
+};
+
+}  // namespace postimap::pg

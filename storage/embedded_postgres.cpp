@@ -51,6 +51,9 @@ int run(const std::vector<std::string>& args, const fs::path& cwd, const fs::pat
     if (pid < 0)
         throw std::runtime_error("fork failed");
     if (pid == 0) {
+        // A session of its own: Ctrl-C in the terminal stops the server,
+        // which then stops PostgreSQL in order, not both at once.
+        ::setsid();
         int fd = ::open(log.c_str(), O_WRONLY | O_CREAT | O_APPEND, 0600);
         if (fd >= 0) {
             ::dup2(fd, 1);

@@ -5,6 +5,7 @@
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/use_awaitable.hpp>
 
+#include "log/log.hpp"
 #include "storage/pg/error.hpp"
 
 namespace postimap::pg {
@@ -27,7 +28,21 @@ bool readable_now(int fd) {
 
 }  // namespace
 
-Connection::Connection(asio::any_io_executor ex, PGconn* conn) : conn_(conn), socket_(ex) {}
+Connection::Connection(asio::any_io_executor ex, PGconn* conn) : conn_(conn), socket_(ex) {
+    PQsetNoticeReceiver(conn_, &Connection::on_notice, this);
+}
+
+// Notices go to our log rather than stderr. A FATAL one arrives when the
+// server ends an idle connection (shutdown, pg_terminate_backend); libpq
+// reports it as a notice, and EOF may not have arrived yet, so remember it.
+void Connection::on_notice(void* self, const PGresult* notice) {
+    const char* severity = PQresultErrorField(notice, PG_DIAG_SEVERITY_NONLOCALIZED);
+    const char* message = PQresultErrorField(notice, PG_DIAG_MESSAGE_PRIMARY);
+    std::string_view level = severity ? severity : "";
+    if (level == "FATAL" || level == "PANIC")
+        static_cast<Connection*>(self)->broken_ = true;
+    log::debug("db_notice", "severity=", level, " message=\"", message ? message : "", "\"");
+}
 
 Connection::~Connection() {
     // libpq owns the descriptor: take it back from Asio before PQfinish closes it.

@@ -65,6 +65,7 @@ class Connection {
     asio::awaitable<void> wait_readable();
     asio::awaitable<void> wait_writable();
     void watch_socket();
+    static void on_notice(void* self, const PGresult* notice);
     [[noreturn]] void fail(const std::string& what);
 
     PGconn* conn_;

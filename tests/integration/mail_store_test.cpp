@@ -1,0 +1,203 @@
+// The mail store and the provisioning functions against a real PostgreSQL.
+#include <gtest/gtest.h>
+
+#include <boost/asio/detached.hpp>
+
+#include "server/auth/password.hpp"
+#include "storage/error.hpp"
+#include "storage/mail_store.hpp"
+#include "storage/pg/error.hpp"
+#include "storage/provisioning.hpp"
+#include "tests/support/test_database.hpp"
+
+namespace postimap {
+namespace {
+
+namespace asio = boost::asio;
+using storage::Uid;
+using test::run;
+
+const pg::Statement kCountMessages{"count_messages", "select count(*) from messages"};
+
+class MailStoreTest : public ::testing::Test {
+  protected:
+    void SetUp() override {
+        pool = std::make_unique<pg::Pool>(io.get_executor(),
+                                          pg::PoolOptions{test::fresh_database(), 4});
+        store = std::make_unique<storage::MailStore>(*pool);
+        alice = make_user("example.com", "alice@example.com", "secret-a");
+        bob = make_user("example.com", "bob@example.com", "secret-b");
+        carol = make_user("other.org", "carol@other.org", "secret-c");
+    }
+
+    storage::LoginRecord make_user(const std::string& tenant, const std::string& address,
+                                   const std::string& password) {
+        return run(io, [&]() -> asio::awaitable<storage::LoginRecord> {
+            co_await storage::ensure_tenant(*pool, tenant);
+            EXPECT_TRUE(co_await storage::ensure_user(*pool, address, password));
+            co_return *(co_await store->find_login(address));
+        }());
+    }
+
+    storage::AppendResult append(const storage::LoginRecord& who, const std::string& mailbox,
+                                 std::string_view raw) {
+        return run(io, store->append({who.user, who.tenant, mailbox, raw, {}, 1000000000}));
+    }
+
+    std::int64_t count_messages() {
+        return run(io, [&]() -> asio::awaitable<std::int64_t> {
+            auto c = co_await pool->acquire();
+            co_return (co_await c->exec(kCountMessages))[0].int64(0);
+        }());
+    }
+
+    asio::io_context io;
+    std::unique_ptr<pg::Pool> pool;
+    std::unique_ptr<storage::MailStore> store;
+    storage::LoginRecord alice, bob, carol;
+};
+
+TEST_F(MailStoreTest, PasswordSecretMadeInSqlVerifiesInTheWorker) {
+    EXPECT_TRUE(auth::verify_password(alice.password_secret, "secret-a"));
+    EXPECT_FALSE(auth::verify_password(alice.password_secret, "secret-b"));
+    EXPECT_FALSE(auth::verify_password(alice.password_secret, ""));
+    EXPECT_EQ(alice.password_secret.find("secret-a"), std::string::npos);
+    EXPECT_TRUE(alice.password_secret.starts_with("SCRAM-SHA-256$4096:"));
+}
+
+TEST_F(MailStoreTest, LoginLookupIsCaseInsensitiveAndRejectsMalformedAddresses) {
+    auto found = run(io, store->find_login("ALICE@Example.COM"));
+    ASSERT_TRUE(found);
+    EXPECT_EQ(found->user, alice.user);
+    EXPECT_FALSE(run(io, store->find_login("alice")));
+    EXPECT_FALSE(run(io, store->find_login("@example.com")));
+    EXPECT_FALSE(run(io, store->find_login("nobody@example.com")));
+}
+
+TEST_F(MailStoreTest, AppendedBytesComeBackExactly) {
+    std::string raw("Subject: =?utf-8?q?x?=\nFrom: \xff\xfe <a@b>\n\nbody\0with nul\r\n\xc3", 47);
+    auto r = append(alice, "INBOX", raw);
+    EXPECT_EQ(r.uid, Uid{1});
+    auto rows = run(io, store->fetch(alice.user, r.mailbox, {{Uid{1}, Uid{1}}}, {.raw = true}));
+    ASSERT_EQ(rows.size(), 1u);
+    EXPECT_EQ(*rows[0].raw, raw);
+    EXPECT_EQ(rows[0].size, static_cast<std::int64_t>(raw.size()));
+    EXPECT_EQ(rows[0].internal_date, 1000000000);
+}
+
+TEST_F(MailStoreTest, SameBytesAreStoredOncePerTenant) {
+    append(alice, "INBOX", "Subject: same\r\n\r\nx\r\n");
+    append(alice, "INBOX", "Subject: same\r\n\r\nx\r\n");
+    append(bob, "INBOX", "Subject: same\r\n\r\nx\r\n");
+    EXPECT_EQ(count_messages(), 1);
+    append(carol, "INBOX", "Subject: same\r\n\r\nx\r\n");  // another tenant
+    EXPECT_EQ(count_messages(), 2);
+}
+
+TEST_F(MailStoreTest, ConcurrentAppendsGetDistinctAscendingUids) {
+    std::vector<std::uint32_t> uids;
+    run(io, [&]() -> asio::awaitable<void> {
+        int done = 0;
+        for (int i = 0; i < 20; ++i) {
+            asio::co_spawn(
+                io,
+                [&, i]() -> asio::awaitable<void> {
+                    std::string raw = "Subject: " + std::to_string(i) + "\r\n\r\n.\r\n";
+                    // A named request: g++ 12 destroys a braced temporary
+                    // inside a co_await expression twice.
+                    storage::AppendRequest request{alice.user, alice.tenant, "INBOX", raw, {}, 0};
+                    auto r = co_await store->append(request);
+                    uids.push_back(r.uid.value);
+                    ++done;
+                },
+                asio::detached);
+        }
+        co_return;
+    }());
+    io.restart();
+    io.run();
+    ASSERT_EQ(uids.size(), 20u);
+    std::sort(uids.begin(), uids.end());
+    for (std::uint32_t i = 0; i < 20; ++i)
+        EXPECT_EQ(uids[i], i + 1);
+    auto box = run(io, store->open_mailbox(alice.user, "INBOX"));
+    ASSERT_TRUE(box);
+    EXPECT_EQ(box->uids.size(), 20u);
+    EXPECT_EQ(box->uidnext, Uid{21});
+    EXPECT_EQ(box->highestmodseq.value, 21u);
+}
+
+TEST_F(MailStoreTest, AppendToMissingMailboxFailsAndStoresNothing) {
+    try {
+        append(alice, "Nope", "Subject: x\r\n\r\n");
+        FAIL() << "expected storage::Error";
+    } catch (const storage::Error& e) {
+        EXPECT_EQ(e.kind(), storage::ErrorKind::not_found);
+    }
+    EXPECT_EQ(count_messages(), 0);
+}
+
+TEST_F(MailStoreTest, MarkSeenChangesOnlyUnseenAndBumpsModseq) {
+    auto r = append(alice, "INBOX", "Subject: a\r\n\r\n");
+    append(alice, "INBOX", "Subject: b\r\n\r\n");
+    auto before = run(io, store->open_mailbox(alice.user, "INBOX"));
+    EXPECT_EQ(before->first_unseen, Uid{1});
+    auto changed = run(io, store->mark_seen(alice.user, r.mailbox, {{Uid{1}, Uid{1}}}));
+    EXPECT_EQ(changed, std::vector<Uid>{Uid{1}});
+    EXPECT_TRUE(run(io, store->mark_seen(alice.user, r.mailbox, {{Uid{1}, Uid{1}}})).empty());
+    auto after = run(io, store->open_mailbox(alice.user, "INBOX"));
+    EXPECT_EQ(after->first_unseen, Uid{2});
+    EXPECT_GT(after->highestmodseq, before->highestmodseq);
+}
+
+TEST_F(MailStoreTest, UsersSeeOnlyTheirOwnMailboxesAndMessages) {
+    auto r = append(alice, "INBOX", "Subject: private\r\n\r\n");
+    run(io, store->create_mailbox(alice.user, "Secret"));
+    // Bob and Carol cannot open Alice's mailbox, by name or by id.
+    EXPECT_FALSE(run(io, store->open_mailbox(bob.user, "Secret")));
+    EXPECT_FALSE(run(io, store->open_mailbox(carol.user, "Secret")));
+    EXPECT_TRUE(
+        run(io, store->fetch(bob.user, r.mailbox, {{Uid{1}, Uid{4294967295}}}, {.raw = true}))
+            .empty());
+    EXPECT_TRUE(run(io, store->mark_seen(carol.user, r.mailbox, {{Uid{1}, Uid{1}}})).empty());
+    auto mine = run(io, store->list_mailboxes(bob.user));
+    ASSERT_EQ(mine.size(), 1u);
+    EXPECT_EQ(mine[0].name, "INBOX");
+    EXPECT_THROW(append(bob, "Secret", "x"), storage::Error);
+}
+
+TEST_F(MailStoreTest, CreateMailboxTwiceIsAlreadyExists) {
+    run(io, store->create_mailbox(alice.user, "Work"));
+    try {
+        run(io, store->create_mailbox(alice.user, "Work"));
+        FAIL() << "expected storage::Error";
+    } catch (const storage::Error& e) {
+        EXPECT_EQ(e.kind(), storage::ErrorKind::already_exists);
+    }
+    // Another user may have the same name.
+    run(io, store->create_mailbox(bob.user, "Work"));
+}
+
+TEST_F(MailStoreTest, ProvisioningErrorsCarryDistinctSqlstates) {
+    auto sqlstate_of = [&](const std::string& sql) {
+        try {
+            run(io, [&]() -> asio::awaitable<void> {
+                auto c = co_await pool->acquire();
+                co_await c->exec_script(sql);
+            }());
+        } catch (const pg::Error& e) {
+            return e.sqlstate();
+        }
+        return std::string("none");
+    };
+    EXPECT_EQ(sqlstate_of("select create_user('x@unknown.net', 'pw')"), "P0002");
+    EXPECT_EQ(sqlstate_of("select create_user('alice@example.com', 'pw')"), "23505");
+    EXPECT_EQ(sqlstate_of("select create_user('no-at-sign', 'pw')"), "22023");
+    EXPECT_EQ(sqlstate_of("select set_password('ghost@example.com', 'pw')"), "P0002");
+    EXPECT_EQ(sqlstate_of("select disable_user('bob@example.com')"), "none");
+    auto bob_now = run(io, store->find_login("bob@example.com"));
+    EXPECT_TRUE(bob_now->disabled);
+}
+
+}  // namespace
+}  // namespace postimap

@@ -97,7 +97,6 @@ TEST_F(MailStoreTest, SameBytesAreStoredOncePerTenant) {
 TEST_F(MailStoreTest, ConcurrentAppendsGetDistinctAscendingUids) {
     std::vector<std::uint32_t> uids;
     run(io, [&]() -> asio::awaitable<void> {
-        int done = 0;
         for (int i = 0; i < 20; ++i) {
             asio::co_spawn(
                 io,
@@ -108,7 +107,6 @@ TEST_F(MailStoreTest, ConcurrentAppendsGetDistinctAscendingUids) {
                     storage::AppendRequest request{alice.user, alice.tenant, "INBOX", raw, {}, 0};
                     auto r = co_await store->append(request);
                     uids.push_back(r.uid.value);
-                    ++done;
                 },
                 asio::detached);
         }

@@ -66,6 +66,11 @@ void CommandFramer::discard_buffered() {
     in_.clear();
     pos_ = 0;
     scanned_ = 0;
+    command_.clear();
+    state_ = State::line;
+    literal_left_ = 0;
+    skip_tag_.clear();
+    skip_tail_.clear();
 }
 
 void CommandFramer::compact() {
@@ -79,11 +84,18 @@ RejectedCommand CommandFramer::reject(RejectedCommand::Reason reason, std::uint6
                                       bool fatal) {
     RejectedCommand r{std::string(command_tag(command_)), reason, limit, fatal};
     command_.clear();
+    if (fatal)
+        state_ = State::closed;
     return r;
 }
 
 FramerEvent CommandFramer::next() {
     for (;;) {
+        if (state_ == State::closed) {
+            discard_buffered();
+            state_ = State::closed;
+            return NeedMore{};
+        }
         if (state_ == State::literal) {
             std::size_t take =
                 static_cast<std::size_t>(std::min<std::uint64_t>(literal_left_, in_.size() - pos_));
@@ -98,14 +110,12 @@ FramerEvent CommandFramer::next() {
         auto lf = in_.find('\n', pos_ + scanned_);
         if (lf == std::string::npos) {
             scanned_ = in_.size() - pos_;
-            if (state_ == State::line && scanned_ > limits_.max_line) {
-                // Too long: drop the rest of this line, answer when it ends.
-                skip_reason_ = RejectedCommand::Reason::line_too_long;
-                skip_limit_ = limits_.max_line;
-                command_.append(in_, pos_, std::min<std::size_t>(scanned_, 64));
-                state_ = State::skip_line;
-            }
+            // A CR at the end may be the start of this line's CRLF.
+            std::size_t length = scanned_ - (scanned_ > 0 && in_.back() == '\r' ? 1 : 0);
+            if (state_ == State::line && length > limits_.max_line)
+                start_skipping(std::string_view(in_).substr(pos_, scanned_));
             if (state_ == State::skip_line) {
+                remember_tail(std::string_view(in_).substr(pos_));
                 pos_ = in_.size();
                 scanned_ = 0;
             }
@@ -114,15 +124,16 @@ FramerEvent CommandFramer::next() {
         std::string_view line(in_.data() + pos_, lf - pos_);
         pos_ = lf + 1;
         scanned_ = 0;
+        if (state_ == State::skip_line) {
+            remember_tail(line);
+            return finish_skipping();
+        }
         if (!line.empty() && line.back() == '\r')
             line.remove_suffix(1);
-        if (state_ == State::skip_line) {
-            state_ = State::line;
-            return reject(skip_reason_, skip_limit_, false);
-        }
         if (line.size() > limits_.max_line) {
-            command_.append(line.substr(0, 64));
-            return reject(RejectedCommand::Reason::line_too_long, limits_.max_line, false);
+            start_skipping(line);
+            remember_tail(line);
+            return finish_skipping();
         }
         auto event = finish_line(line);
         if (!std::holds_alternative<NeedMore>(event))
@@ -130,11 +141,47 @@ FramerEvent CommandFramer::next() {
     }
 }
 
+// An over-long line: keep only its tag and its last bytes, answer when it ends.
+void CommandFramer::start_skipping(std::string_view start) {
+    skip_tag_ = std::string(command_tag(command_.empty() ? start : std::string_view(command_)));
+    skip_tail_.clear();
+    command_.clear();
+    state_ = State::skip_line;
+}
+
+void CommandFramer::remember_tail(std::string_view bytes) {
+    constexpr std::size_t kKeep = 32;  // enough for "{<20 digits>+}\r"
+    skip_tail_.append(bytes.substr(bytes.size() > kKeep ? bytes.size() - kKeep : 0));
+    if (skip_tail_.size() > kKeep)
+        skip_tail_.erase(0, skip_tail_.size() - kKeep);
+}
+
+RejectedCommand CommandFramer::finish_skipping() {
+    state_ = State::line;
+    std::string_view tail = skip_tail_;
+    if (!tail.empty() && tail.back() == '\r')
+        tail.remove_suffix(1);
+    // A client that announced a literal without waiting for "+" sends it
+    // anyway: its bytes would be taken for commands, so that is fatal.
+    auto mark = literal_mark(tail);
+    bool fatal = mark && !mark->synchronizing;
+    RejectedCommand r{std::move(skip_tag_), RejectedCommand::Reason::line_too_long,
+                      limits_.max_line, fatal};
+    skip_tag_.clear();
+    skip_tail_.clear();
+    if (fatal)
+        state_ = State::closed;
+    return r;
+}
+
 FramerEvent CommandFramer::finish_line(std::string_view line) {
     if (command_.empty() && line.empty())
         return NeedMore{};  // stray CRLF: ignore
     command_.append(line);
     auto mark = literal_mark(line);
+    const bool waits = !mark || mark->synchronizing;
+    if (command_.size() > limits_.max_command)
+        return reject(RejectedCommand::Reason::command_too_large, limits_.max_command, !waits);
     if (!mark) {
         CompleteCommand done{std::move(command_)};
         command_.clear();
@@ -143,11 +190,9 @@ FramerEvent CommandFramer::finish_line(std::string_view line) {
     if (mark->overflow || mark->size > limits_.max_literal)
         // A client that did not wait for "+" sends the bytes anyway: we
         // cannot find the next command, so that one is fatal.
-        return reject(RejectedCommand::Reason::literal_too_large, limits_.max_literal,
-                      !mark->synchronizing);
-    if (command_.size() + mark->size > limits_.max_command)
-        return reject(RejectedCommand::Reason::command_too_large, limits_.max_command,
-                      !mark->synchronizing);
+        return reject(RejectedCommand::Reason::literal_too_large, limits_.max_literal, !waits);
+    if (command_.size() + 2 + mark->size > limits_.max_command)
+        return reject(RejectedCommand::Reason::command_too_large, limits_.max_command, !waits);
     command_.append("\r\n");
     literal_left_ = mark->size;
     state_ = State::literal;

@@ -46,14 +46,19 @@ class CommandFramer {
 
     void feed(std::string_view bytes);
     FramerEvent next();
-    // Bytes received and not yet part of a returned event (after STARTTLS,
-    // anything pipelined must be dropped).
-    std::size_t buffered() const { return in_.size() - pos_; }
+    // Bytes received and not yet part of a returned event. After STARTTLS,
+    // anything pipelined must be dropped: discard_buffered() forgets them and
+    // any half-read command.
+    std::size_t buffered() const { return in_.size() - pos_ + command_.size(); }
     void discard_buffered();
 
   private:
-    enum class State { line, literal, skip_line };
+    // closed: after a fatal rejection nothing more is read as commands.
+    enum class State { line, literal, skip_line, closed };
     FramerEvent finish_line(std::string_view line);
+    void start_skipping(std::string_view start);
+    void remember_tail(std::string_view bytes);
+    RejectedCommand finish_skipping();
     RejectedCommand reject(RejectedCommand::Reason reason, std::uint64_t limit, bool fatal);
     void compact();
 
@@ -64,8 +69,8 @@ class CommandFramer {
     std::string command_;      // the command so far
     State state_ = State::line;
     std::uint64_t literal_left_ = 0;
-    RejectedCommand::Reason skip_reason_{};
-    std::uint64_t skip_limit_ = 0;
+    std::string skip_tag_;   // tag of the over-long line being skipped
+    std::string skip_tail_;  // its last bytes: does it announce a literal?
 };
 
 // The tag of a command (its first token), or "" if it has none.

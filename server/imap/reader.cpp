@@ -55,8 +55,10 @@ void Reader::expect(char c) {
 }
 
 std::string_view Reader::tag() {
+    // tag = 1*<any ASTRING-CHAR except "+"> (RFC 3501 9)
     std::size_t start = pos_;
-    while (pos_ < text_.size() && is_atom_char(text_[pos_]) && text_[pos_] != '+')
+    while (pos_ < text_.size() && (is_atom_char(text_[pos_]) || text_[pos_] == ']') &&
+           text_[pos_] != '+')
         ++pos_;
     if (pos_ == start)
         fail("Missing or invalid tag");
@@ -151,9 +153,11 @@ std::string Reader::list_mailbox() {
 }
 
 std::string Reader::mailbox() {
+    // INBOX is case-insensitive, and so is it as the parent of a hierarchy.
     std::string name = astring();
-    if (upper(name) == "INBOX")
-        return "INBOX";
+    if (name.size() >= 5 && upper(name.substr(0, 5)) == "INBOX" &&
+        (name.size() == 5 || name[5] == '/'))
+        name.replace(0, 5, "INBOX");
     return name;
 }
 

@@ -71,8 +71,10 @@ void append_astring(std::string& out, std::string_view s) {
     bool atom = !s.empty();
     for (char c : s)
         atom = atom && (is_atom_char(c) || c == ']');
-    // "NIL" as an atom would read as nil where an nstring is allowed.
-    if (atom && s != "NIL" && s != "nil" && s != "Nil" && s != "nIL") {
+    // "NIL" in any case would read as nil where an nstring is allowed.
+    auto is_nil =
+        s.size() == 3 && (s[0] | 0x20) == 'n' && (s[1] | 0x20) == 'i' && (s[2] | 0x20) == 'l';
+    if (atom && !is_nil) {
         out.append(s);
         return;
     }

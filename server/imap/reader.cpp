@@ -155,6 +155,11 @@ std::string Reader::list_mailbox() {
 std::string Reader::mailbox() {
     // INBOX is case-insensitive, and so is it as the parent of a hierarchy.
     std::string name = astring();
+    // IMAP4rev1 names are 7-bit: other scripts travel in modified UTF-7
+    // (RFC 3501 5.1.3).
+    for (char c : name)
+        if (static_cast<unsigned char>(c) >= 0x80 || is_ctl(static_cast<unsigned char>(c)))
+            fail("Mailbox names must be 7-bit (modified UTF-7) without control characters");
     if (name.size() >= 5 && upper(name.substr(0, 5)) == "INBOX" &&
         (name.size() == 5 || name[5] == '/'))
         name.replace(0, 5, "INBOX");

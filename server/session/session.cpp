@@ -175,23 +175,26 @@ asio::awaitable<void> Session::run() {
 }
 
 asio::awaitable<void> Session::reject(const imap::RejectedCommand& r) {
-    std::string tag = r.tag.empty() ? "*" : r.tag;
-    std::string limit = std::to_string(r.limit);
     using Reason = imap::RejectedCommand::Reason;
+    const char* what = r.reason == Reason::line_too_long       ? "Command line"
+                       : r.reason == Reason::literal_too_large ? "Literal"
+                                                               : "Command";
+    const std::string text =
+        std::string(what) + " exceeds the limit of " + std::to_string(r.limit) + " bytes";
+    const std::string tag = r.tag.empty() ? "*" : r.tag;
+    // A refused synchronizing literal is never sent, so the command simply
+    // fails (NO); an over-long line is a protocol error (BAD). When the
+    // client sends a literal without waiting, its bytes cannot be told from
+    // commands any more: answer, then end the connection.
+    if (r.reason == Reason::line_too_long || r.fatal)
+        write(imap::tagged(tag, imap::Status::bad, "TOOBIG", text));
+    else
+        write(imap::tagged(tag, imap::Status::no, "TOOBIG", text));
     if (r.fatal) {
-        write(imap::untagged_status(imap::Status::bye, "TOOBIG",
-                                    "Literal exceeds the limit of " + limit + " bytes"));
+        write(imap::untagged_status(imap::Status::bye, "TOOBIG", text));
         state_ = State::logout;
-    } else if (r.reason == Reason::line_too_long) {
-        write(imap::tagged(tag, imap::Status::bad, "TOOBIG",
-                           "Command line exceeds the limit of " + limit + " bytes"));
-    } else {
-        write(imap::tagged(tag, imap::Status::no, "TOOBIG",
-                           (r.reason == Reason::literal_too_large ? "Literal" : "Command") +
-                               std::string(" exceeds the limit of ") + limit + " bytes"));
     }
-    log::info("command_rejected", "session=", id_,
-              " reason=", r.reason == Reason::line_too_long ? "line_too_long" : "too_large");
+    log::info("command_rejected", "session=", id_, " reason=", what, " fatal=", r.fatal);
     co_return;
 }
 

@@ -37,3 +37,27 @@ create table expunged_messages (
     foreign key (user_id, mailbox_id) references mailboxes (user_id, id) on delete cascade
 );
 create index expunged_messages_modseq on expunged_messages (user_id, mailbox_id, modseq);
+
+-- STORE's arithmetic (RFC 3501 6.4.6), used inside the UPDATE so that it
+-- applies to the newest version of a row that a concurrent STORE changed
+-- (PostgreSQL re-evaluates SET on it), and no flag change is lost.
+-- how: 0 = +FLAGS, 1 = -FLAGS, 2 = FLAGS.
+create function flag_after(old boolean, how integer, named boolean) returns boolean
+language sql immutable parallel safe
+as $$ select case how when 0 then old or named when 1 then old and not named else named end $$;
+
+-- Keywords are case-insensitive (as Dovecot treats them): adding one that
+-- is there in another case keeps the stored spelling, removing matches any
+-- case. They stay sorted and distinct, so arrays compare by value.
+create function keywords_after(old text[], how integer, named text[]) returns text[]
+language sql immutable parallel safe
+as $$
+    select array(select distinct k from unnest(case how
+        when 0 then old || array(select n from unnest(named) n
+                                 where not exists (select 1 from unnest(old) o
+                                                   where lower(o) = lower(n)))
+        when 1 then array(select o from unnest(old) o
+                          where not exists (select 1 from unnest(named) n
+                                            where lower(n) = lower(o)))
+        else named end) k order by k)
+$$;

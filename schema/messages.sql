@@ -13,6 +13,8 @@ create table messages (
     sent_date    timestamptz,
     subject      text,
     message_id   text,
+    -- The text of the body for SEARCH BODY/TEXT: decoded, as UTF-8, capped.
+    body_text    text not null default '',
     created_at   timestamptz not null default now(),
     primary key (tenant_id, id),
     unique (tenant_id, sha256)
@@ -20,6 +22,9 @@ create table messages (
 alter table messages alter column raw set compression lz4;
 create index messages_sent_date on messages (tenant_id, sent_date);
 create index messages_size on messages (tenant_id, size);
+-- Substring search (RFC 3501 6.4.4 BODY/TEXT are substring matches, which
+-- word-based full-text search cannot answer) runs on trigrams.
+create index messages_body_text_trgm on messages using gin (body_text gin_trgm_ops);
 
 -- Every header field in order, unfolded and with RFC 2047 words decoded, for
 -- SEARCH HEADER/SUBJECT and HEADER.FIELDS lookups.

@@ -304,7 +304,8 @@ begin
             using errcode = 'unique_violation';
     end if;
 
-    insert into mailboxes (user_id, name, subscribed) values (usr_id, 'INBOX', true);
+    insert into mailboxes (user_id, name) values (usr_id, 'INBOX');
+    insert into subscriptions (user_id, name) values (usr_id, 'INBOX');
     return usr_id;
 end
 $$;

@@ -140,9 +140,11 @@ void EmbeddedPostgres::init_cluster() {
     // A half-made cluster from an interrupted first run holds no mail yet.
     std::error_code ec;
     fs::remove_all(pgdata, ec);
-    std::vector<std::string> args = {tool("initdb"), "-D",         pgdata.string(), "-U",
-                                     "postgres",     "-A",         "trust",         "-E",
-                                     "UTF8",         "--no-locale"};
+    std::vector<std::string> args = {
+        tool("initdb"), "-D",   pgdata.string(),   "-U", "postgres", "-A", "trust",
+        "-E",           "UTF8", "--locale=C.UTF-8"};
+    // C.UTF-8 (always in glibc): code point order, and case folding for all
+    // of Unicode, which SEARCH's ILIKE relies on.
     if (!options_.durable)
         args.push_back("--no-sync");
     int rc = run(as_cluster_owner(args), options_.dir, log);

@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "storage/pg/pool.hpp"
+#include "storage/search.hpp"
 #include "storage/types.hpp"
 
 namespace postimap::storage {
@@ -42,6 +43,32 @@ struct MailboxSnapshot {
     std::vector<Uid> uids;  // ascending: message sequence number i+1 is uids[i]
     std::optional<Uid> first_unseen;
     std::vector<std::string> keywords;  // keywords in use in the mailbox
+    Uid recent_from;  // messages with uid >= recent_from are \Recent to this session
+};
+
+// What STATUS reports (RFC 3501 6.3.10).
+struct MailboxStatus {
+    std::int64_t messages = 0;
+    std::int64_t recent = 0;
+    std::int64_t unseen = 0;
+    Uid uidnext;
+    std::uint32_t uidvalidity = 0;
+    ModSeq highestmodseq;
+};
+
+enum class FlagChange { add, remove, replace };
+
+// A message's flags after a change, with the MODSEQ that change got.
+struct ChangedFlags {
+    Uid uid;
+    Flags flags;
+    ModSeq modseq;
+};
+
+struct CopyResult {
+    MailboxId mailbox;
+    std::uint32_t uidvalidity = 0;
+    std::vector<std::pair<Uid, Uid>> uids;  // (source, copy), ascending by source
 };
 
 struct AppendRequest {
@@ -79,11 +106,29 @@ class MailStore {
     asio::awaitable<std::optional<LoginRecord>> find_login(std::string_view address);
 
     asio::awaitable<std::vector<MailboxInfo>> list_mailboxes(UserId user);
-    // nullopt when the user has no mailbox of that name.
-    asio::awaitable<std::optional<MailboxSnapshot>> open_mailbox(UserId user,
+    // nullopt when the user has no mailbox of that name. With claim_recent
+    // (SELECT, not EXAMINE) the session becomes the one that reports the
+    // current \Recent messages; later sessions will not.
+    asio::awaitable<std::optional<MailboxSnapshot>> open_mailbox(UserId user, std::string_view name,
+                                                                 bool claim_recent = false);
+    asio::awaitable<std::optional<MailboxStatus>> mailbox_status(UserId user,
                                                                  std::string_view name);
     // Throws Error(already_exists).
     asio::awaitable<void> create_mailbox(UserId user, std::string_view name);
+    // Deletes the mailbox and its messages; its children stay. Throws
+    // Error(not_found).
+    asio::awaitable<void> delete_mailbox(UserId user, std::string_view name);
+    // Renames the mailbox and every mailbox below it. Throws
+    // Error(not_found) or Error(already_exists).
+    asio::awaitable<void> rename_mailbox(UserId user, std::string_view from, std::string_view to);
+    // RFC 3501 6.3.5: renaming INBOX moves its messages to a new mailbox and
+    // leaves INBOX empty. Throws Error(already_exists).
+    asio::awaitable<void> rename_inbox(UserId user, std::string_view to);
+
+    asio::awaitable<std::vector<std::string>> subscriptions(UserId user);
+    asio::awaitable<void> subscribe(UserId user, std::string_view name);
+    // Throws Error(not_found) when not subscribed.
+    asio::awaitable<void> unsubscribe(UserId user, std::string_view name);
 
     // Stores the bytes once per tenant and gives them the mailbox's next UID;
     // returns after COMMIT. Throws Error(not_found) when the mailbox is missing.
@@ -93,9 +138,23 @@ class MailStore {
     asio::awaitable<std::vector<MessageData>> fetch(UserId user, MailboxId mailbox,
                                                     const std::vector<UidRange>& ranges,
                                                     FetchNeeds needs);
-    // Sets \Seen on those of `ranges` that lack it; returns their UIDs.
-    asio::awaitable<std::vector<Uid>> mark_seen(UserId user, MailboxId mailbox,
-                                                const std::vector<UidRange>& ranges);
+    // UIDs of the mailbox's messages that match, ascending: one query.
+    asio::awaitable<std::vector<Uid>> search(UserId user, MailboxId mailbox,
+                                             const SearchNode& criteria);
+    // Changes flags of the messages in `ranges`; returns the messages whose
+    // flags really changed, ascending by UID. One MODSEQ for the whole change,
+    // and none when nothing changed.
+    asio::awaitable<std::vector<ChangedFlags>> change_flags(UserId user, MailboxId mailbox,
+                                                            const std::vector<UidRange>& ranges,
+                                                            FlagChange how, const Flags& flags);
+    // Removes the messages marked \Deleted (only those in `ranges`, if
+    // given), leaving tombstones; returns their UIDs ascending.
+    asio::awaitable<std::vector<Uid>> expunge(UserId user, MailboxId mailbox,
+                                              const std::optional<std::vector<UidRange>>& ranges);
+    // Copies messages (flags and internal date kept) into the mailbox named
+    // `to` under new UIDs. Throws Error(not_found) for a missing target.
+    asio::awaitable<CopyResult> copy(UserId user, MailboxId from,
+                                     const std::vector<UidRange>& ranges, std::string_view to);
 
   private:
     pg::Pool& pool_;

@@ -1,13 +1,24 @@
 #include "storage/error.hpp"
 #include "storage/mail_store.hpp"
 #include "storage/pg/error.hpp"
+#include "storage/pg/transaction.hpp"
 
 namespace postimap::storage {
 namespace {
 
 const pg::Statement kListMailboxes{
     "list_mailboxes",
-    "select id, name, subscribed, special_use from mailboxes where user_id = $1 order by name"};
+    "select m.id, m.name, s.name is not null, m.special_use from mailboxes m"
+    " left join subscriptions s on s.user_id = m.user_id and s.name = m.name"
+    " where m.user_id = $1 order by m.name"};
+
+// Makes this session the one that reports the current \Recent messages;
+// returns where they start.
+const pg::Statement kClaimRecent{
+    "claim_recent",
+    "update mailboxes m set recent_uid = m.uidnext"
+    " from (select id, recent_uid from mailboxes where user_id = $1 and name = $2 for update) old"
+    " where m.user_id = $1 and m.id = old.id returning old.recent_uid"};
 
 // One statement, so the counters and the UID list come from one snapshot.
 const pg::Statement kOpenMailbox{
@@ -18,11 +29,68 @@ const pg::Statement kOpenMailbox{
     " (select min(mm.uid) from mailbox_messages mm"
     "   where mm.user_id = m.user_id and mm.mailbox_id = m.id and not mm.seen),"
     " coalesce((select array_agg(distinct k) from mailbox_messages mm, unnest(mm.keywords) k"
-    "           where mm.user_id = m.user_id and mm.mailbox_id = m.id), '{}')"
+    "           where mm.user_id = m.user_id and mm.mailbox_id = m.id), '{}'),"
+    " m.recent_uid"
     " from mailboxes m where m.user_id = $1 and m.name = $2"};
+
+const pg::Statement kStatus{
+    "mailbox_status",
+    "select count(mm.uid), count(mm.uid) filter (where mm.uid >= m.recent_uid),"
+    " count(mm.uid) filter (where not mm.seen), m.uidnext, m.uidvalidity, m.highestmodseq"
+    " from mailboxes m left join mailbox_messages mm"
+    "   on mm.user_id = m.user_id and mm.mailbox_id = m.id"
+    " where m.user_id = $1 and m.name = $2"
+    " group by m.user_id, m.id"};
 
 const pg::Statement kCreateMailbox{"create_mailbox",
                                    "insert into mailboxes (user_id, name) values ($1, $2)"};
+
+const pg::Statement kDeleteMailbox{"delete_mailbox",
+                                   "delete from mailboxes where user_id = $1 and name = $2"};
+
+// The mailbox and everything below it ('/' is the hierarchy delimiter).
+const pg::Statement kRenameMailboxes{
+    "rename_mailboxes",
+    "update mailboxes set name = $3 || substr(name, length($2) + 1)"
+    " where user_id = $1 and (name = $2 or left(name, length($2) + 1) = $2 || '/')"};
+
+const pg::Statement kLockInbox{
+    "lock_inbox", "select id from mailboxes where user_id = $1 and name = 'INBOX' for update"};
+const pg::Statement kCreateReturning{
+    "create_mailbox_returning",
+    "insert into mailboxes (user_id, name) values ($1, $2) returning id"};
+// INBOX's messages move to the new mailbox with UIDs 1..n in their order;
+// INBOX keeps its counters, so its UIDs are never reused.
+const pg::Statement kMoveInboxMessages{
+    "move_inbox_messages",
+    "with moved as (delete from mailbox_messages where user_id = $1 and mailbox_id = $2"
+    "               returning *),"
+    " numbered as (select *, row_number() over (order by uid) as n from moved),"
+    " ins as (insert into mailbox_messages (user_id, mailbox_id, uid, tenant_id, message_id,"
+    "           modseq, seen, answered, flagged, deleted, draft, keywords, internal_date)"
+    "         select user_id, $3, n, tenant_id, message_id, 1, seen, answered, flagged, deleted,"
+    "           draft, keywords, internal_date from numbered returning uid),"
+    " tomb as (insert into expunged_messages (user_id, mailbox_id, uid, modseq)"
+    "          select $1, $2, uid, (select highestmodseq + 1 from mailboxes"
+    "                               where user_id = $1 and id = $2) from moved)"
+    " select count(*) from ins"};
+const pg::Statement kAfterInboxMove{"after_inbox_move",
+                                    "update mailboxes set"
+                                    " uidnext = case when id = $3 then $4 + 1 else uidnext end,"
+                                    " highestmodseq = highestmodseq + 1"
+                                    " where user_id = $1 and id in ($2, $3)"};
+
+const pg::Statement kSubscriptions{
+    "subscriptions", "select name from subscriptions where user_id = $1 order by name"};
+const pg::Statement kSubscribe{
+    "subscribe",
+    "insert into subscriptions (user_id, name) values ($1, $2) on conflict do nothing"};
+const pg::Statement kUnsubscribe{"unsubscribe",
+                                 "delete from subscriptions where user_id = $1 and name = $2"};
+
+Uid as_uid(std::int64_t v) {
+    return Uid{static_cast<std::uint32_t>(v)};
+}
 
 }  // namespace
 
@@ -39,8 +107,16 @@ asio::awaitable<std::vector<MailboxInfo>> MailStore::list_mailboxes(UserId user)
 }
 
 asio::awaitable<std::optional<MailboxSnapshot>> MailStore::open_mailbox(UserId user,
-                                                                        std::string_view name) {
+                                                                        std::string_view name,
+                                                                        bool claim_recent) {
     auto conn = co_await pool_.acquire();
+    std::optional<std::int64_t> claimed;
+    if (claim_recent) {
+        auto c = co_await conn->exec(kClaimRecent, pg::Params(user.value, name));
+        if (c.empty())
+            co_return std::nullopt;
+        claimed = c[0].int64(0);
+    }
     auto r = co_await conn->exec(kOpenMailbox, pg::Params(user.value, name));
     if (r.empty())
         co_return std::nullopt;
@@ -49,14 +125,30 @@ asio::awaitable<std::optional<MailboxSnapshot>> MailStore::open_mailbox(UserId u
     s.id = MailboxId{row.int64(0)};
     s.name = std::string(name);
     s.uidvalidity = static_cast<std::uint32_t>(row.int64(1));
-    s.uidnext = Uid{static_cast<std::uint32_t>(row.int64(2))};
+    s.uidnext = as_uid(row.int64(2));
     s.highestmodseq = ModSeq{static_cast<std::uint64_t>(row.int64(3))};
     for (const auto& u : row.text_array(4))
-        s.uids.push_back(Uid{static_cast<std::uint32_t>(std::stoul(u))});
+        s.uids.push_back(as_uid(std::stoll(u)));
     if (auto unseen = row.opt_int64(5))
-        s.first_unseen = Uid{static_cast<std::uint32_t>(*unseen)};
+        s.first_unseen = as_uid(*unseen);
     s.keywords = row.text_array(6);
+    s.recent_from = as_uid(claimed.value_or(row.int64(7)));
     co_return s;
+}
+
+asio::awaitable<std::optional<MailboxStatus>> MailStore::mailbox_status(UserId user,
+                                                                        std::string_view name) {
+    auto conn = co_await pool_.acquire();
+    auto r = co_await conn->exec(kStatus, pg::Params(user.value, name));
+    if (r.empty())
+        co_return std::nullopt;
+    auto row = r[0];
+    co_return MailboxStatus{row.int64(0),
+                            row.int64(1),
+                            row.int64(2),
+                            as_uid(row.int64(3)),
+                            static_cast<std::uint32_t>(row.int64(4)),
+                            ModSeq{static_cast<std::uint64_t>(row.int64(5))}};
 }
 
 asio::awaitable<void> MailStore::create_mailbox(UserId user, std::string_view name) {
@@ -68,6 +160,69 @@ asio::awaitable<void> MailStore::create_mailbox(UserId user, std::string_view na
             throw Error(ErrorKind::already_exists, "mailbox already exists");
         throw;
     }
+}
+
+asio::awaitable<void> MailStore::delete_mailbox(UserId user, std::string_view name) {
+    auto conn = co_await pool_.acquire();
+    auto r = co_await conn->exec(kDeleteMailbox, pg::Params(user.value, name));
+    if (r.affected() == 0)
+        throw Error(ErrorKind::not_found, "no such mailbox");
+}
+
+asio::awaitable<void> MailStore::rename_mailbox(UserId user, std::string_view from,
+                                                std::string_view to) {
+    auto conn = co_await pool_.acquire();
+    pg::Result r;
+    try {
+        r = co_await conn->exec(kRenameMailboxes, pg::Params(user.value, from, to));
+    } catch (const pg::Error& e) {
+        if (e.is_unique_violation())
+            throw Error(ErrorKind::already_exists, "mailbox already exists");
+        throw;
+    }
+    if (r.affected() == 0)
+        throw Error(ErrorKind::not_found, "no such mailbox");
+}
+
+asio::awaitable<void> MailStore::rename_inbox(UserId user, std::string_view to) {
+    auto tx = co_await pg::Transaction::begin(pool_);
+    auto inbox = co_await tx.exec(kLockInbox, pg::Params(user.value));
+    if (inbox.empty())
+        throw Error(ErrorKind::not_found, "no INBOX");
+    const std::int64_t inbox_id = inbox[0].int64(0);
+    pg::Result created;
+    try {
+        created = co_await tx.exec(kCreateReturning, pg::Params(user.value, to));
+    } catch (const pg::Error& e) {
+        if (e.is_unique_violation())
+            throw Error(ErrorKind::already_exists, "mailbox already exists");
+        throw;
+    }
+    const std::int64_t new_id = created[0].int64(0);
+    auto moved = co_await tx.exec(kMoveInboxMessages, pg::Params(user.value, inbox_id, new_id));
+    co_await tx.exec(kAfterInboxMove, pg::Params(user.value, inbox_id, new_id, moved[0].int64(0)));
+    co_await tx.commit();
+}
+
+asio::awaitable<std::vector<std::string>> MailStore::subscriptions(UserId user) {
+    auto conn = co_await pool_.acquire();
+    auto r = co_await conn->exec(kSubscriptions, pg::Params(user.value));
+    std::vector<std::string> out;
+    for (int i = 0; i < r.rows(); ++i)
+        out.push_back(r[i].str(0));
+    co_return out;
+}
+
+asio::awaitable<void> MailStore::subscribe(UserId user, std::string_view name) {
+    auto conn = co_await pool_.acquire();
+    co_await conn->exec(kSubscribe, pg::Params(user.value, name));
+}
+
+asio::awaitable<void> MailStore::unsubscribe(UserId user, std::string_view name) {
+    auto conn = co_await pool_.acquire();
+    auto r = co_await conn->exec(kUnsubscribe, pg::Params(user.value, name));
+    if (r.affected() == 0)
+        throw Error(ErrorKind::not_found, "not subscribed");
 }
 
 }  // namespace postimap::storage

@@ -1,3 +1,4 @@
+#include "storage/keyword_list.hpp"
 #include "storage/mail_store.hpp"
 #include "storage/uid_ranges.hpp"
 
@@ -16,31 +17,6 @@ const pg::Statement kFetch{
     " where mm.user_id = $1 and mm.mailbox_id = $2"
     " order by mm.uid",
     pg::Format::binary};
-
-// Bumps the mailbox's MODSEQ once and stamps the rows that change with it.
-const pg::Statement kMarkSeen{
-    "mark_seen",
-    "with mb as (update mailboxes set highestmodseq = highestmodseq + 1"
-    "            where user_id = $1 and id = $2 returning highestmodseq)"
-    " update mailbox_messages mm set seen = true, modseq = (select highestmodseq from mb)"
-    " from unnest($3::bigint[], $4::bigint[]) as r(lo, hi)"
-    " where mm.user_id = $1 and mm.mailbox_id = $2 and mm.uid between r.lo and r.hi"
-    "   and not mm.seen"
-    " returning mm.uid"};
-
-std::vector<std::string> split_keywords(std::string_view text) {
-    std::vector<std::string> out;
-    std::size_t start = 0;
-    while (start < text.size()) {
-        auto end = text.find(' ', start);
-        if (end == std::string_view::npos)
-            end = text.size();
-        if (end > start)
-            out.emplace_back(text.substr(start, end - start));
-        start = end + 1;
-    }
-    return out;
-}
 
 }  // namespace
 
@@ -66,17 +42,6 @@ asio::awaitable<std::vector<MessageData>> MailStore::fetch(UserId user, MailboxI
             m.raw = row.bytea(9);
         out.push_back(std::move(m));
     }
-    co_return out;
-}
-
-asio::awaitable<std::vector<Uid>> MailStore::mark_seen(UserId user, MailboxId mailbox,
-                                                       const std::vector<UidRange>& ranges) {
-    auto [lows, highs] = split_ranges(ranges);
-    auto conn = co_await pool_.acquire();
-    auto r = co_await conn->exec(kMarkSeen, pg::Params(user.value, mailbox.value, lows, highs));
-    std::vector<Uid> out;
-    for (int i = 0; i < r.rows(); ++i)
-        out.push_back(Uid{static_cast<std::uint32_t>(r[i].int64(0))});
     co_return out;
 }
 

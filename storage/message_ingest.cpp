@@ -25,8 +25,8 @@ const pg::Statement kStoreMessage{
     "ingest_store_message",
     "with ins as ("
     "  insert into messages (tenant_id, sha256, size, raw, header_size, sent_date, subject,"
-    "                        message_id)"
-    "  values ($1, $2, $3, $4, $5, to_timestamp($6), $7, $8)"
+    "                        message_id, body_text)"
+    "  values ($1, $2, $3, $4, $5, to_timestamp($6), $7, $8, $9)"
     "  on conflict (tenant_id, sha256) do nothing returning id)"
     " select id, true from ins"
     " union all select id, false from messages where tenant_id = $1 and sha256 = $2"
@@ -42,7 +42,8 @@ const pg::Statement kLinkMessage{
     "ingest_link_message",
     "insert into mailbox_messages (user_id, mailbox_id, uid, tenant_id, message_id, modseq,"
     "  seen, answered, flagged, deleted, draft, keywords, internal_date)"
-    " values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, to_timestamp($13))"};
+    " values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11,"
+    "         array(select distinct k from unnest($12::text[]) k order by k), to_timestamp($13))"};
 
 const pg::Statement kAdvanceMailbox{
     "ingest_advance_mailbox",
@@ -53,6 +54,15 @@ std::string sha256(std::string_view bytes) {
     unsigned int len = 0;
     EVP_Digest(bytes.data(), bytes.size(), digest, &len, EVP_sha256(), nullptr);
     return std::string(reinterpret_cast<char*>(digest), len);
+}
+
+// What SEARCH BODY looks in, capped so one huge message cannot bloat the
+// index.
+constexpr std::size_t kMaxBodyText = 1u << 20;
+
+std::string body_text(std::string_view raw, std::size_t header_size) {
+    std::string_view body = raw.substr(std::min(header_size, raw.size()));
+    return mime::to_valid_utf8(body.substr(0, kMaxBodyText));
 }
 
 std::optional<std::string> field_text(const mime::HeaderBlock& header, std::string_view name) {
@@ -87,7 +97,8 @@ asio::awaitable<AppendResult> MailStore::append(const AppendRequest& req) {
         kStoreMessage,
         pg::Params(req.tenant.value, pg::Bytea{digest}, static_cast<std::int64_t>(req.raw.size()),
                    pg::Bytea{req.raw}, static_cast<std::int64_t>(header.header_size), sent_date,
-                   field_text(header, "Subject"), field_text(header, "Message-ID")));
+                   field_text(header, "Subject"), field_text(header, "Message-ID"),
+                   body_text(req.raw, header.header_size)));
     const std::int64_t message_id = stored[0].int64(0);
     if (stored[0].boolean(1)) {
         std::vector<std::string> names, values;

@@ -20,8 +20,25 @@ constexpr std::array kCommands = {
     session::CommandSpec{"SELECT", select, kAuthenticated},
     session::CommandSpec{"EXAMINE", select, kAuthenticated},
     session::CommandSpec{"APPEND", append, kAuthenticated},
+    session::CommandSpec{"LSUB", list, kAuthenticated},
+    session::CommandSpec{"DELETE", delete_, kAuthenticated},
+    session::CommandSpec{"RENAME", rename, kAuthenticated},
+    session::CommandSpec{"SUBSCRIBE", subscribe, kAuthenticated},
+    session::CommandSpec{"UNSUBSCRIBE", subscribe, kAuthenticated},
+    session::CommandSpec{"STATUS", status, kAuthenticated},
+    session::CommandSpec{"CHECK", noop, StateMask::selected},
+    session::CommandSpec{"CLOSE", close, StateMask::selected},
+    session::CommandSpec{"UNSELECT", close, StateMask::selected},
+    session::CommandSpec{"EXPUNGE", expunge, StateMask::selected},
+    session::CommandSpec{"UID EXPUNGE", expunge, StateMask::selected},
     session::CommandSpec{"FETCH", fetch, StateMask::selected},
     session::CommandSpec{"UID FETCH", fetch, StateMask::selected},
+    session::CommandSpec{"STORE", store, StateMask::selected},
+    session::CommandSpec{"UID STORE", store, StateMask::selected},
+    session::CommandSpec{"SEARCH", search, StateMask::selected},
+    session::CommandSpec{"UID SEARCH", search, StateMask::selected},
+    session::CommandSpec{"COPY", copy, StateMask::selected},
+    session::CommandSpec{"UID COPY", copy, StateMask::selected},
 };
 
 }  // namespace
@@ -32,7 +49,7 @@ const session::CommandTable& command_table() {
 }
 
 std::string capabilities() {
-    return "IMAP4rev1 LITERAL+";
+    return "IMAP4rev1 LITERAL+ UIDPLUS UNSELECT CHILDREN";
 }
 
 }  // namespace postimap::commands

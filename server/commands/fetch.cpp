@@ -3,6 +3,7 @@
 #include "server/commands/fetch_items.hpp"
 #include "server/commands/flag_names.hpp"
 #include "server/commands/handlers.hpp"
+#include "server/commands/message_set.hpp"
 #include "server/imap/date_time.hpp"
 #include "server/imap/response.hpp"
 #include "server/session/session.hpp"
@@ -14,37 +15,8 @@ namespace {
 constexpr std::uint32_t kBodyBatch = 64;
 constexpr std::uint32_t kMetadataBatch = 4096;
 
-struct MsnInterval {
-    std::uint32_t first, last;
-};
-
-// The messages a sequence set names, as message sequence number intervals.
-std::vector<MsnInterval> resolve_targets(const imap::SequenceSet& set, bool by_uid,
-                                         const session::SelectedMailbox& box) {
-    std::vector<MsnInterval> out;
-    if (!by_uid) {
-        for (auto [a, b] : set.resolve(box.exists())) {
-            if (b > box.exists())
-                throw imap::SyntaxError("Invalid message sequence number");
-            out.push_back({a, b});
-        }
-        return out;
-    }
-    if (box.uids.empty())
-        return out;
-    // UIDs: a range may name UIDs that do not exist; keep those that do.
-    for (auto [a, b] : set.resolve(box.uids.back().value)) {
-        auto lo = std::lower_bound(box.uids.begin(), box.uids.end(), storage::Uid{a});
-        auto hi = std::upper_bound(box.uids.begin(), box.uids.end(), storage::Uid{b});
-        if (lo < hi)
-            out.push_back({static_cast<std::uint32_t>(lo - box.uids.begin() + 1),
-                           static_cast<std::uint32_t>(hi - box.uids.begin())});
-    }
-    return out;
-}
-
 std::string fetch_response(std::uint32_t msn, const storage::MessageData& m,
-                           const FetchItems& items, bool flags_changed) {
+                           const FetchItems& items, bool flags_changed, bool recent) {
     std::string out = "* " + std::to_string(msn) + " FETCH (";
     auto item = [&](std::string_view name) {
         if (out.back() != '(')
@@ -57,7 +29,7 @@ std::string fetch_response(std::uint32_t msn, const storage::MessageData& m,
     }
     if (items.flags || flags_changed) {
         item("FLAGS (");
-        out += format_flags(m.flags) + ")";
+        out += format_flags(m.flags, recent) + ")";
     }
     if (items.internal_date) {
         item("INTERNALDATE \"");
@@ -103,7 +75,7 @@ Awaitable fetch(CommandContext& ctx, imap::Reader& args) {
     auto& session = ctx.session;
     auto& box = session.selected();
     const auto user = session.user().id;
-    const auto targets = resolve_targets(set, by_uid, box);
+    const auto targets = resolve_messages(set, by_uid, box);
     const bool mark_seen = items.sets_seen() && !box.read_only;
     const std::uint32_t batch = items.body ? kBodyBatch : kMetadataBatch;
 
@@ -112,8 +84,14 @@ Awaitable fetch(CommandContext& ctx, imap::Reader& args) {
             std::uint32_t end = std::min(last, start + batch - 1);
             std::vector<storage::UidRange> range{{box.uid_of({start}), box.uid_of({end})}};
             std::vector<storage::Uid> newly_seen;
-            if (mark_seen)
-                newly_seen = co_await session.store().mark_seen(user, box.id, range);
+            if (mark_seen) {
+                storage::Flags seen;
+                seen.system.seen = true;
+                auto changed = co_await session.store().change_flags(
+                    user, box.id, range, storage::FlagChange::add, seen);
+                for (const auto& c : changed)
+                    newly_seen.push_back(c.uid);
+            }
             auto rows = co_await session.store().fetch(user, box.id, range,
                                                        {.raw = items.body.has_value()});
             for (const auto& m : rows) {
@@ -122,7 +100,7 @@ Awaitable fetch(CommandContext& ctx, imap::Reader& args) {
                     continue;
                 bool changed =
                     std::find(newly_seen.begin(), newly_seen.end(), m.uid) != newly_seen.end();
-                session.write(fetch_response(msn->value, m, items, changed));
+                session.write(fetch_response(msn->value, m, items, changed, box.is_recent(m.uid)));
             }
             co_await session.flush_if_large();
             if (end == last)

@@ -40,7 +40,7 @@ storage::Flags parse_settable_flags(const std::vector<std::string>& names) {
     return flags;
 }
 
-std::string format_flags(const storage::Flags& flags) {
+std::string format_flags(const storage::Flags& flags, bool recent) {
     std::string out;
     auto add = [&](bool on, const char* name) {
         if (!on)
@@ -54,6 +54,7 @@ std::string format_flags(const storage::Flags& flags) {
     add(flags.system.flagged, "\\Flagged");
     add(flags.system.deleted, "\\Deleted");
     add(flags.system.draft, "\\Draft");
+    add(recent, "\\Recent");
     for (const auto& k : flags.keywords)
         add(true, k.c_str());
     return out;

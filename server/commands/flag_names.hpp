@@ -11,8 +11,9 @@ namespace postimap::commands {
 // Throws imap::SyntaxError for \Recent, \* or an unknown \-flag (flags a
 // client may not set, RFC 3501 6.4.6).
 storage::Flags parse_settable_flags(const std::vector<std::string>& names);
-// "\Seen \Flagged $Junk", in a fixed order, keywords last.
-std::string format_flags(const storage::Flags& flags);
+// "\Seen \Flagged $Junk", in a fixed order, keywords last; \Recent
+// (session state, never stored) when asked.
+std::string format_flags(const storage::Flags& flags, bool recent = false);
 // The FLAGS list of SELECT: system flags and the keywords in use.
 std::string format_defined_flags(const std::vector<std::string>& keywords);
 

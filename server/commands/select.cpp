@@ -15,7 +15,7 @@ Awaitable select(CommandContext& ctx, imap::Reader& args) {
 
     auto& session = ctx.session;
     session.unselect();
-    auto snapshot = co_await session.store().open_mailbox(session.user().id, name);
+    auto snapshot = co_await session.store().open_mailbox(session.user().id, name, !read_only);
     if (!snapshot)
         co_return Completion::no("Mailbox does not exist", "NONEXISTENT");
 
@@ -24,10 +24,15 @@ Awaitable select(CommandContext& ctx, imap::Reader& args) {
     session.write(imap::untagged_status(
         imap::Status::ok, "PERMANENTFLAGS (" + (read_only ? std::string() : defined + " \\*") + ")",
         read_only ? "No permanent flags permitted" : "Flags permitted"));
-    session.write(imap::untagged(std::to_string(snapshot->uids.size()) + " EXISTS"));
-    session.write(imap::untagged("0 RECENT"));
-    session::SelectedMailbox selected{snapshot->id, snapshot->name, read_only,
-                                      snapshot->uidvalidity, std::move(snapshot->uids)};
+    session::SelectedMailbox selected{snapshot->id,
+                                      snapshot->name,
+                                      read_only,
+                                      snapshot->uidvalidity,
+                                      std::move(snapshot->uids),
+                                      {}};
+    selected.claim_recent(snapshot->recent_from, selected.uids.cbegin());
+    session.write(imap::untagged(std::to_string(selected.exists()) + " EXISTS"));
+    session.write(imap::untagged(std::to_string(selected.recent()) + " RECENT"));
     if (snapshot->first_unseen) {
         if (auto msn = selected.msn_of(*snapshot->first_unseen))
             session.write(imap::untagged_status(

@@ -1,5 +1,7 @@
 #include "server/imap/reader.hpp"
 
+#include "server/imap/mailbox_name.hpp"
+
 #include <algorithm>
 #include <cctype>
 
@@ -153,17 +155,24 @@ std::string Reader::list_mailbox() {
 }
 
 std::string Reader::mailbox() {
+    // On the wire, IMAP4rev1 names are 7-bit modified UTF-7 (RFC 3501
+    // 5.1.3); from here on they are UTF-8.
+    std::string name = mailbox_text(astring());
     // INBOX is case-insensitive, and so is it as the parent of a hierarchy.
-    std::string name = astring();
-    // IMAP4rev1 names are 7-bit: other scripts travel in modified UTF-7
-    // (RFC 3501 5.1.3).
-    for (char c : name)
-        if (static_cast<unsigned char>(c) >= 0x80 || is_ctl(static_cast<unsigned char>(c)))
-            fail("Mailbox names must be 7-bit (modified UTF-7) without control characters");
     if (name.size() >= 5 && upper(name.substr(0, 5)) == "INBOX" &&
         (name.size() == 5 || name[5] == '/'))
         name.replace(0, 5, "INBOX");
     return name;
+}
+
+std::string Reader::mailbox_text(const std::string& wire) const {
+    for (char c : wire)
+        if (static_cast<unsigned char>(c) >= 0x80 || is_ctl(static_cast<unsigned char>(c)))
+            fail("Mailbox names must be 7-bit (modified UTF-7) without control characters");
+    auto utf8 = decode_mutf7(wire);
+    if (!utf8)
+        fail("Mailbox name is not valid modified UTF-7");
+    return *utf8;
 }
 
 std::uint32_t Reader::number() {
@@ -184,6 +193,29 @@ std::uint32_t Reader::nz_number() {
     if (n == 0)
         fail("Expected a non-zero number");
     return n;
+}
+
+std::uint64_t Reader::number64() {
+    std::size_t start = pos_;
+    std::uint64_t v = 0;
+    while (pos_ < text_.size() && std::isdigit(static_cast<unsigned char>(text_[pos_]))) {
+        v = v * 10 + static_cast<unsigned>(text_[pos_++] - '0');
+        if (v > 9223372036854775807ULL)
+            fail("Number too large");
+    }
+    if (pos_ == start)
+        fail("Expected a number");
+    return v;
+}
+
+bool Reader::accept_keyword(std::string_view word) {
+    std::size_t end = pos_;
+    while (end < text_.size() && is_atom_char(text_[end]))
+        ++end;
+    if (end == pos_ || upper(text_.substr(pos_, end - pos_)) != upper(word))
+        return false;
+    pos_ = end;
+    return true;
 }
 
 SequenceSet Reader::sequence_set() {

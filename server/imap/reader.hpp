@@ -43,10 +43,18 @@ class Reader {
     std::string_view literal();
     std::uint32_t number();
     std::uint32_t nz_number();
+    // 1*DIGIT up to 2^63-1: RFC 7162's mod-sequence-valzer (CONDSTORE).
+    std::uint64_t number64();
+    // Consumes the next atom if it is `word` in any case ("charset" for "CHARSET"); otherwise
+    // consumes nothing. For optional keywords that open an argument list.
+    bool accept_keyword(std::string_view word);
     // list-mailbox: like astring, but "%" and "*" are allowed unquoted.
     std::string list_mailbox();
-    // A mailbox name; "INBOX" in any case becomes "INBOX" (RFC 3501 5.1).
+    // A mailbox name, decoded from modified UTF-7 to UTF-8; "INBOX" in any
+    // case becomes "INBOX" (RFC 3501 5.1).
     std::string mailbox();
+    // Decodes a name or LIST pattern as sent (7-bit, modified UTF-7).
+    std::string mailbox_text(const std::string& wire) const;
     SequenceSet sequence_set();
     // "(" [flag *(SP flag)] ")"; flags as written ("\Seen", "$Junk").
     std::vector<std::string> flag_list();

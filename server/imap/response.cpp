@@ -1,5 +1,6 @@
 #include "server/imap/response.hpp"
 
+#include "server/imap/mailbox_name.hpp"
 #include "server/imap/reader.hpp"
 
 namespace postimap::imap {
@@ -79,6 +80,10 @@ void append_astring(std::string& out, std::string_view s) {
         return;
     }
     append_string(out, s);
+}
+
+void append_mailbox(std::string& out, std::string_view utf8) {
+    append_astring(out, encode_mutf7(utf8));
 }
 
 void append_nstring(std::string& out, const std::optional<std::string>& s) {

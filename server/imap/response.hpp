@@ -16,6 +16,9 @@ enum class Status { ok, no, bad, bye, preauth };
 void append_string(std::string& out, std::string_view s);
 // Appends s as an atom when it is one, else as a string (astring).
 void append_astring(std::string& out, std::string_view s);
+// Appends a mailbox name (UTF-8 inside the server) as the client sees it:
+// modified UTF-7, as an astring (RFC 3501 5.1.3).
+void append_mailbox(std::string& out, std::string_view utf8);
 // Appends NIL or the string.
 void append_nstring(std::string& out, const std::optional<std::string>& s);
 void append_literal(std::string& out, std::string_view bytes);

@@ -1,6 +1,7 @@
 #include "server/session/error_mapping.hpp"
 
 #include "log/log.hpp"
+#include "server/imap/search_key.hpp"
 #include "storage/error.hpp"
 #include "storage/pg/error.hpp"
 
@@ -11,6 +12,8 @@ Completion completion_for(std::exception_ptr error) {
         std::rethrow_exception(error);
     } catch (const imap::SyntaxError& e) {
         return Completion::bad(e.what());
+    } catch (const imap::BadCharset& e) {
+        return Completion::no(e.what(), std::string(imap::BadCharset::kResponseCode));
     } catch (const storage::Error& e) {
         using storage::ErrorKind;
         switch (e.kind()) {

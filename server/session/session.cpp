@@ -249,22 +249,34 @@ asio::awaitable<Completion> Session::dispatch(std::string_view tag, imap::Reader
     co_return co_await spec->handler(ctx, reader);
 }
 
+void Session::report_expunged(const std::vector<storage::Uid>& uids) {
+    for (auto uid : uids)
+        if (auto msn = selected_->remove(uid))
+            write(imap::untagged(std::to_string(msn->value) + " EXPUNGE"));
+}
+
 // Reports messages added to the selected mailbox since the client last
-// heard (EXISTS). Expunges by others wait for the push machinery.
+// heard (EXISTS, and RECENT for those this session is first to see; a
+// read-write session claims them so that no later session reports them
+// again). Expunges by others wait for the push machinery.
 asio::awaitable<void> Session::refresh_selected() {
     if (!selected_)
         co_return;
-    auto snapshot = co_await store().open_mailbox(user_->id, selected_->name);
-    if (!snapshot || snapshot->id != selected_->id)
+    auto& box = *selected_;
+    auto snapshot = co_await store().open_mailbox(user_->id, box.name, !box.read_only);
+    if (!snapshot || snapshot->id != box.id)
         co_return;
-    auto& known = selected_->uids;
-    auto last = known.empty() ? storage::Uid{0} : known.back();
-    std::size_t before = known.size();
+    auto last = box.uids.empty() ? storage::Uid{0} : box.uids.back();
+    const std::size_t before = box.uids.size();
     for (auto uid : snapshot->uids)
         if (uid > last)
-            known.push_back(uid);
-    if (known.size() != before)
-        write(imap::untagged(std::to_string(known.size()) + " EXISTS"));
+            box.uids.push_back(uid);
+    if (box.uids.size() == before)
+        co_return;
+    if (!box.read_only)
+        box.claim_recent(snapshot->recent_from, box.uids.cbegin() + before);
+    write(imap::untagged(std::to_string(box.uids.size()) + " EXISTS"));
+    write(imap::untagged(std::to_string(box.recent()) + " RECENT"));
 }
 
 }  // namespace postimap::session

@@ -46,6 +46,9 @@ class Session : public std::enable_shared_from_this<Session> {
     // before the tagged response (RFC 3501 7.3.1).
     void note_selected_mailbox_changed() { refresh_pending_ = true; }
     void write(std::string_view bytes) { out_.append(bytes); }
+    // Tells the client that these messages are gone (ascending UIDs), each
+    // "* n EXPUNGE" numbered after the ones before it (RFC 3501 7.4.1).
+    void report_expunged(const std::vector<storage::Uid>& uids);
     asio::awaitable<void> flush_if_large();
 
   private:

@@ -32,9 +32,33 @@ struct SelectedMailbox {
     bool read_only = false;
     std::uint32_t uidvalidity = 0;
     std::vector<storage::Uid> uids;  // uids[msn - 1], ascending
+    // The messages this session was the first to be told of (RFC 3501
+    // 2.3.2), ascending. Not a watermark: others may have claimed some in
+    // between.
+    std::vector<storage::Uid> recent_uids;
 
     std::uint32_t exists() const { return static_cast<std::uint32_t>(uids.size()); }
     storage::Uid uid_of(Msn msn) const { return uids.at(msn.value - 1); }
+    std::uint32_t recent() const { return static_cast<std::uint32_t>(recent_uids.size()); }
+    bool is_recent(storage::Uid uid) const {
+        return std::binary_search(recent_uids.begin(), recent_uids.end(), uid);
+    }
+    // Adds the newly told messages at or above `from` (a claim's start).
+    void claim_recent(storage::Uid from, std::vector<storage::Uid>::const_iterator begin) {
+        for (auto it = std::lower_bound(begin, uids.cend(), from); it != uids.cend(); ++it)
+            recent_uids.push_back(*it);
+    }
+    // Forgets a message; returns the sequence number it had.
+    std::optional<Msn> remove(storage::Uid uid) {
+        auto msn = msn_of(uid);
+        if (msn) {
+            uids.erase(uids.begin() + (msn->value - 1));
+            auto r = std::lower_bound(recent_uids.begin(), recent_uids.end(), uid);
+            if (r != recent_uids.end() && *r == uid)
+                recent_uids.erase(r);
+        }
+        return msn;
+    }
     std::optional<Msn> msn_of(storage::Uid uid) const {
         auto it = std::lower_bound(uids.begin(), uids.end(), uid);
         if (it == uids.end() || *it != uid)

@@ -210,6 +210,20 @@ asio::awaitable<Result> Connection::exec(const Statement& stmt, const Params& pa
     co_return co_await collect();
 }
 
+asio::awaitable<Result> Connection::exec_dynamic(const std::string& sql, const Params& params,
+                                                 Format result_format) {
+    if (broken())
+        throw ConnectionError("the connection to PostgreSQL is broken");
+    auto values = params.value_pointers();
+    auto lengths = params.lengths();
+    auto formats = params.formats();
+    if (!PQsendQueryParams(conn_, sql.c_str(), params.size(), nullptr, values.data(),
+                           lengths.data(), formats.data(), static_cast<int>(result_format)))
+        fail("cannot send to PostgreSQL");
+    co_await flush();
+    co_return co_await collect();
+}
+
 asio::awaitable<Result> Connection::exec_script(std::string_view sql) {
     if (broken())
         throw ConnectionError("the connection to PostgreSQL is broken");

@@ -45,6 +45,10 @@ class Connection {
     // Runs a prepared statement. Throws Error for an SQL error (the
     // connection stays usable) and ConnectionError when the connection broke.
     asio::awaitable<Result> exec(const Statement& stmt, const Params& params = {});
+    // Runs SQL built at run time (a SEARCH, say), with parameters, unprepared:
+    // caching one plan per distinct text would grow without bound.
+    asio::awaitable<Result> exec_dynamic(const std::string& sql, const Params& params,
+                                         Format result_format = Format::text);
     // Runs SQL text with the simple query protocol: several statements are
     // allowed (migrations); the last statement's result is returned.
     asio::awaitable<Result> exec_script(std::string_view sql);

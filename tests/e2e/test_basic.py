@@ -337,8 +337,10 @@ class BasicTest(ServerTestCase):
         self.assertIn(b"$Custom", [u.text for u in untagged if u.text.startswith(b"* FLAGS")][0])
         untagged, _ = c.command("FETCH 1:2 (FLAGS INTERNALDATE)")
         self.assertEqual(len(untagged), 2)
-        self.assertEqual(flags_of(untagged[0]), {b"\\Flagged", b"\\Draft", b"$Custom"})
-        self.assertEqual(flags_of(untagged[1]), set())
+        # Nobody has selected the mailbox yet: both are \Recent (EXAMINE shows it too).
+        self.assertEqual(flags_of(untagged[0]),
+                         {b"\\Flagged", b"\\Draft", b"$Custom", b"\\Recent"})
+        self.assertEqual(flags_of(untagged[1]), {b"\\Recent"})
         want = [datetime.datetime(2020, 1, 1, 9, 0, 0, tzinfo=datetime.timezone.utc),
                 datetime.datetime(2021, 2, 3, 7, 59, 59, tzinfo=datetime.timezone.utc)]
         for resp, expected in zip(untagged, want):
@@ -378,10 +380,10 @@ class BasicTest(ServerTestCase):
         box = self.new_mailbox(c, "sel")
         c.ok("SELECT %s" % box)
         untagged, done, _ = c.append(box, plain_message(6))
-        self.assertEqual([u.wire for u in untagged], [b"* 1 EXISTS\r\n"])
+        self.assertEqual([u.wire for u in untagged], [b"* 1 EXISTS\r\n", b"* 1 RECENT\r\n"])
         self.assertRegex(done.text, rb"^t\d+ OK \[APPENDUID ")
         untagged, done, _ = c.append(box, plain_message(7), sync=False)
-        self.assertEqual([u.wire for u in untagged], [b"* 2 EXISTS\r\n"])
+        self.assertEqual([u.wire for u in untagged], [b"* 2 EXISTS\r\n", b"* 2 RECENT\r\n"])
         # Appending elsewhere says nothing about the selected mailbox.
         other = self.new_mailbox(c, "oth")
         untagged, _, _ = c.append(other, plain_message(8))
@@ -392,9 +394,11 @@ class BasicTest(ServerTestCase):
     def test_inbox_append_exists(self):
         c = self.logged_in()
         untagged, _ = c.command("SELECT INBOX")
-        n = select_info(untagged)["exists"]
+        info = select_info(untagged)
+        n, recent = info["exists"], info["recent"]
         untagged, done, _ = c.append("INBOX", plain_message(9))
-        self.assertEqual([u.wire for u in untagged], [b"* %d EXISTS\r\n" % (n + 1)])
+        self.assertEqual([u.wire for u in untagged],
+                         [b"* %d EXISTS\r\n" % (n + 1), b"* %d RECENT\r\n" % (recent + 1)])
 
     def test_body_sets_seen_peek_does_not(self):
         c = self.logged_in()
@@ -405,13 +409,14 @@ class BasicTest(ServerTestCase):
         untagged, _ = c.command("FETCH 1 BODY.PEEK[]")
         self.assertEqual(untagged[0].wire, b"* 1 FETCH (BODY[] {%d}\r\n" % len(msg) + msg + b")\r\n")
         untagged, _ = c.command("FETCH 1 FLAGS")
-        self.assertEqual(untagged[0].wire, b"* 1 FETCH (FLAGS ())\r\n")
+        self.assertEqual(untagged[0].wire, b"* 1 FETCH (FLAGS (\\Recent))\r\n")
         untagged, _ = c.command("FETCH 1 BODY[]")
         self.assertEqual(untagged[0].wire,
-                         b"* 1 FETCH (FLAGS (\\Seen) BODY[] {%d}\r\n" % len(msg) + msg + b")\r\n")
+                         b"* 1 FETCH (FLAGS (\\Seen \\Recent) BODY[] {%d}\r\n" % len(msg)
+                         + msg + b")\r\n")
         untagged, _ = c.command("FETCH 1 FLAGS")
-        self.assertEqual(untagged[0].wire, b"* 1 FETCH (FLAGS (\\Seen))\r\n")
-        # And another session sees it too.
+        self.assertEqual(untagged[0].wire, b"* 1 FETCH (FLAGS (\\Seen \\Recent))\r\n")
+        # And another session sees \Seen too (but not \Recent: c claimed it).
         with self.connect() as d:
             d.login()
             d.ok("EXAMINE %s" % box)
@@ -424,7 +429,7 @@ class BasicTest(ServerTestCase):
         c.append(box, plain_message(21))
         c.ok("SELECT %s" % box)
         untagged, _ = c.command("FETCH 1 RFC822")
-        self.assertEqual(flags_of(untagged[0]), {b"\\Seen"})
+        self.assertEqual(flags_of(untagged[0]), {b"\\Seen", b"\\Recent"})
 
     def test_examine_never_sets_seen(self):
         c = self.logged_in()
@@ -438,7 +443,41 @@ class BasicTest(ServerTestCase):
             self.assertIsNone(flags_of(untagged[0]), untagged[0].text)
         c.ok("SELECT %s" % box)
         untagged, _ = c.command("FETCH 1 FLAGS")
+        # Not \Seen; still \Recent, since EXAMINE did not claim it.
+        self.assertEqual(untagged[0].wire, b"* 1 FETCH (FLAGS (\\Recent))\r\n")
+
+    def test_recent_goes_to_the_first_select(self):
+        # RFC 3501 2.3.2: a message is \Recent to the first session that
+        # selects the mailbox (read-write) after it arrived, and to no other.
+        a = self.logged_in()
+        box = self.new_mailbox(a, "rec")
+        _, done, _ = a.append(box, plain_message(25))  # nobody has box selected
+        _, uid = appenduid(done)
+        # EXAMINE shows it as \Recent but does not take it away.
+        e = self.logged_in()
+        untagged, _ = e.command("EXAMINE %s" % box)
+        self.assertIn(b"* 1 RECENT\r\n", [u.wire for u in untagged])
+        untagged, _ = e.command("FETCH 1 FLAGS")
+        self.assertEqual(untagged[0].wire, b"* 1 FETCH (FLAGS (\\Recent))\r\n")
+        b = self.logged_in()
+        untagged, _ = b.command("SELECT %s" % box)
+        lines = [u.wire for u in untagged]
+        i = lines.index(b"* 1 EXISTS\r\n")
+        self.assertEqual(lines[i + 1], b"* 1 RECENT\r\n")  # right after EXISTS
+        untagged, _ = b.command("UID FETCH %d FLAGS" % uid)
+        self.assertEqual(untagged[0].wire, b"* 1 FETCH (UID %d FLAGS (\\Recent))\r\n" % uid)
+        c = self.logged_in()
+        untagged, _ = c.command("SELECT %s" % box)
+        info = select_info(untagged)
+        self.assertEqual((info["exists"], info["recent"]), (1, 0))
+        untagged, _ = c.command("FETCH 1 FLAGS")
         self.assertEqual(untagged[0].wire, b"* 1 FETCH (FLAGS ())\r\n")
+        # b keeps it for the rest of its session.
+        untagged, _ = b.command("FETCH 1 FLAGS")
+        self.assertEqual(untagged[0].wire, b"* 1 FETCH (FLAGS (\\Recent))\r\n")
+        # STATUS counts only what no session has claimed.
+        untagged, _ = a.command("STATUS %s (RECENT)" % box)
+        self.assertEqual([u.wire for u in untagged], [b"* STATUS %s (RECENT 0)\r\n" % box.encode()])
 
     def test_partial_body(self):
         c = self.logged_in()
@@ -465,10 +504,12 @@ class BasicTest(ServerTestCase):
         c.ok("EXAMINE %s" % box)
         untagged, _ = c.command("FETCH 1 FAST")
         self.assertEqual(untagged[0].wire,
-                         b'* 1 FETCH (FLAGS (\\Answered) INTERNALDATE "15-Mar-2022 12:34:56 +0000"'
+                         b'* 1 FETCH (FLAGS (\\Answered \\Recent)'
+                         b' INTERNALDATE "15-Mar-2022 12:34:56 +0000"'
                          b' RFC822.SIZE %d)\r\n' % len(msg))
         untagged, done = c.command("UID FETCH %d:* FLAGS" % uid)
-        self.assertEqual(untagged[0].wire, b"* 1 FETCH (UID %d FLAGS (\\Answered))\r\n" % uid)
+        self.assertEqual(untagged[0].wire,
+                         b"* 1 FETCH (UID %d FLAGS (\\Answered \\Recent))\r\n" % uid)
         untagged, done = c.command("UID FETCH %d FLAGS" % (uid + 100))
         self.assertEqual(untagged, [])
         self.assertRegex(done.text, rb"^t\d+ OK ")
@@ -570,18 +611,19 @@ class IsolationTest(ServerTestCase):
         untagged, _ = c.command("SELECT INBOX")
         self.assertEqual(select_info(untagged)["exists"], 0)
         untagged, done, _ = c.append("INBOX", self.SECRET)
-        self.assertEqual([u.wire for u in untagged], [b"* 1 EXISTS\r\n"])
+        self.assertEqual([u.wire for u in untagged], [b"* 1 EXISTS\r\n", b"* 1 RECENT\r\n"])
         untagged, _ = c.command("FETCH 1:* (FLAGS BODY[])")
         self.assertEqual(len(untagged), 1)
         self.assertEqual(untagged[0].literals, [self.SECRET])
-        self.assertEqual(flags_of(untagged[0]), {b"\\Seen"})
+        self.assertEqual(flags_of(untagged[0]), {b"\\Seen", b"\\Recent"})
         # demo: no new message, and the flag carol set is hers alone.
         untagged, _ = d.command("NOOP")
         self.assertEqual(untagged, [])
         d.ok("EXAMINE INBOX")
         untagged, _ = d.command("FETCH 1:* FLAGS")
         self.assertEqual(len(untagged), demo_exists)
-        self.assertTrue(all(flags_of(u) == set() for u in untagged), untagged)
+        # (\Recent or not, depending on which tests ran before; no other flag.)
+        self.assertTrue(all(flags_of(u) - {b"\\Recent"} == set() for u in untagged), untagged)
 
     def test_passwords_are_per_user(self):
         with self.connect() as c:
@@ -849,10 +891,12 @@ class PersistenceTest(ServerTestCase):
             untagged, done = c.command("SELECT Keep")
             info = select_info(untagged)
             self.assertEqual((info["uidvalidity"], info["exists"]), (validity, 1))
+            self.assertEqual(info["recent"], 1)
             self.assertEqual(info["uidnext"], uid + 1)
             untagged, _ = c.command("UID FETCH %d (FLAGS BODY.PEEK[])" % uid)
             self.assertEqual(untagged[0].literals, [msg])
-            self.assertEqual(flags_of(untagged[0]), {b"\\Flagged", b"kw1"})
+            # Never selected before the restart: still \Recent after it.
+            self.assertEqual(flags_of(untagged[0]), {b"\\Flagged", b"kw1", b"\\Recent"})
             untagged, _ = c.command("SELECT INBOX")
             self.assertEqual(select_info(untagged)["uidvalidity"], inbox_validity)
             untagged, _ = c.command("UID FETCH %d BODY.PEEK[]" % inbox_uid)

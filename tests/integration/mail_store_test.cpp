@@ -8,6 +8,7 @@
 #include "storage/mail_store.hpp"
 #include "storage/pg/error.hpp"
 #include "storage/provisioning.hpp"
+#include "tests/support/mail_store_fixture.hpp"
 #include "tests/support/test_database.hpp"
 
 namespace postimap {
@@ -16,46 +17,6 @@ namespace {
 namespace asio = boost::asio;
 using storage::Uid;
 using test::run;
-
-const pg::Statement kCountMessages{"count_messages", "select count(*) from messages"};
-
-class MailStoreTest : public ::testing::Test {
-  protected:
-    void SetUp() override {
-        pool = std::make_unique<pg::Pool>(io.get_executor(),
-                                          pg::PoolOptions{test::fresh_database(), 4});
-        store = std::make_unique<storage::MailStore>(*pool);
-        alice = make_user("example.com", "alice@example.com", "secret-a");
-        bob = make_user("example.com", "bob@example.com", "secret-b");
-        carol = make_user("other.org", "carol@other.org", "secret-c");
-    }
-
-    storage::LoginRecord make_user(const std::string& tenant, const std::string& address,
-                                   const std::string& password) {
-        return run(io, [&]() -> asio::awaitable<storage::LoginRecord> {
-            co_await storage::ensure_tenant(*pool, tenant);
-            EXPECT_TRUE(co_await storage::ensure_user(*pool, address, password));
-            co_return *(co_await store->find_login(address));
-        }());
-    }
-
-    storage::AppendResult append(const storage::LoginRecord& who, const std::string& mailbox,
-                                 std::string_view raw) {
-        return run(io, store->append({who.user, who.tenant, mailbox, raw, {}, 1000000000}));
-    }
-
-    std::int64_t count_messages() {
-        return run(io, [&]() -> asio::awaitable<std::int64_t> {
-            auto c = co_await pool->acquire();
-            co_return (co_await c->exec(kCountMessages))[0].int64(0);
-        }());
-    }
-
-    asio::io_context io;
-    std::unique_ptr<pg::Pool> pool;
-    std::unique_ptr<storage::MailStore> store;
-    storage::LoginRecord alice, bob, carol;
-};
 
 TEST_F(MailStoreTest, PasswordSecretMadeInSqlVerifiesInTheWorker) {
     EXPECT_TRUE(auth::verify_password(alice.password_secret, "secret-a"));
@@ -140,12 +101,19 @@ TEST_F(MailStoreTest, MarkSeenChangesOnlyUnseenAndBumpsModseq) {
     append(alice, "INBOX", "Subject: b\r\n\r\n");
     auto before = run(io, store->open_mailbox(alice.user, "INBOX"));
     EXPECT_EQ(before->first_unseen, Uid{1});
-    auto changed = run(io, store->mark_seen(alice.user, r.mailbox, {{Uid{1}, Uid{1}}}));
-    EXPECT_EQ(changed, std::vector<Uid>{Uid{1}});
-    EXPECT_TRUE(run(io, store->mark_seen(alice.user, r.mailbox, {{Uid{1}, Uid{1}}})).empty());
+    auto changed = run(io, store->change_flags(alice.user, r.mailbox, {{Uid{1}, Uid{1}}},
+                                               storage::FlagChange::add, seen()));
+    ASSERT_EQ(changed.size(), 1u);
+    EXPECT_EQ(changed[0].uid, Uid{1});
+    EXPECT_TRUE(changed[0].flags.system.seen);
+    EXPECT_EQ(changed[0].modseq.value, before->highestmodseq.value + 1);
+    // Nothing changes the second time, and MODSEQ stays where it is.
+    EXPECT_TRUE(run(io, store->change_flags(alice.user, r.mailbox, {{Uid{1}, Uid{1}}},
+                                            storage::FlagChange::add, seen()))
+                    .empty());
     auto after = run(io, store->open_mailbox(alice.user, "INBOX"));
     EXPECT_EQ(after->first_unseen, Uid{2});
-    EXPECT_GT(after->highestmodseq, before->highestmodseq);
+    EXPECT_EQ(after->highestmodseq.value, before->highestmodseq.value + 1);
 }
 
 TEST_F(MailStoreTest, UsersSeeOnlyTheirOwnMailboxesAndMessages) {
@@ -157,7 +125,9 @@ TEST_F(MailStoreTest, UsersSeeOnlyTheirOwnMailboxesAndMessages) {
     EXPECT_TRUE(
         run(io, store->fetch(bob.user, r.mailbox, {{Uid{1}, Uid{4294967295}}}, {.raw = true}))
             .empty());
-    EXPECT_TRUE(run(io, store->mark_seen(carol.user, r.mailbox, {{Uid{1}, Uid{1}}})).empty());
+    EXPECT_TRUE(run(io, store->change_flags(carol.user, r.mailbox, {{Uid{1}, Uid{1}}},
+                                            storage::FlagChange::add, seen()))
+                    .empty());
     auto mine = run(io, store->list_mailboxes(bob.user));
     ASSERT_EQ(mine.size(), 1u);
     EXPECT_EQ(mine[0].name, "INBOX");

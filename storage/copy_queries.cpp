@@ -1,0 +1,65 @@
+// COPY: the target mailbox is locked first, then the copies get its next
+// UIDs in the order of the source UIDs (RFC 4315 COPYUID pairs them up).
+#include "storage/error.hpp"
+#include "storage/mail_store.hpp"
+#include "storage/pg/transaction.hpp"
+#include "storage/uid_ranges.hpp"
+
+namespace postimap::storage {
+namespace {
+
+const pg::Statement kLockTarget{"copy_lock_target",
+                                "select id, uidvalidity, uidnext, highestmodseq from mailboxes"
+                                " where user_id = $1 and name = $2 for update"};
+
+// $2: source mailbox; $3/$4: UID ranges; $5: target id; $6: its uidnext;
+// $7: its new highestmodseq. The bytes are shared, not copied.
+const pg::Statement kCopyRows{
+    "copy_rows",
+    "with src as (select mm.*, row_number() over (order by mm.uid) - 1 as n"
+    "             from mailbox_messages mm"
+    "             join unnest($3::bigint[], $4::bigint[]) as r(lo, hi)"
+    "               on mm.uid between r.lo and r.hi"
+    "             where mm.user_id = $1 and mm.mailbox_id = $2),"
+    " ins as (insert into mailbox_messages (user_id, mailbox_id, uid, tenant_id, message_id,"
+    "           modseq, seen, answered, flagged, deleted, draft, keywords, internal_date)"
+    "         select $1, $5, $6 + n, tenant_id, message_id, $7, seen, answered, flagged,"
+    "           deleted, draft, keywords, internal_date from src)"
+    " select uid, $6 + n from src order by uid"};
+
+const pg::Statement kAdvanceTarget{
+    "copy_advance_target",
+    "update mailboxes set uidnext = $3, highestmodseq = $4 where user_id = $1 and id = $2"};
+
+}  // namespace
+
+asio::awaitable<CopyResult> MailStore::copy(UserId user, MailboxId from,
+                                            const std::vector<UidRange>& ranges,
+                                            std::string_view to) {
+    auto [lows, highs] = split_ranges(ranges);
+    auto tx = co_await pg::Transaction::begin(pool_);
+    auto target = co_await tx.exec(kLockTarget, pg::Params(user.value, to));
+    if (target.empty())
+        throw Error(ErrorKind::not_found, "no such mailbox");
+    const auto row = target[0];
+    CopyResult result;
+    result.mailbox = MailboxId{row.int64(0)};
+    result.uidvalidity = static_cast<std::uint32_t>(row.int64(1));
+    const std::int64_t uidnext = row.int64(2);
+    const std::int64_t modseq = row.int64(3) + 1;
+    auto copied = co_await tx.exec(kCopyRows, pg::Params(user.value, from.value, lows, highs,
+                                                         result.mailbox.value, uidnext, modseq));
+    if (uidnext + copied.rows() > 4294967296LL)
+        throw Error(ErrorKind::invalid, "the target mailbox has run out of UIDs");
+    for (int i = 0; i < copied.rows(); ++i)
+        result.uids.emplace_back(Uid{static_cast<std::uint32_t>(copied[i].int64(0))},
+                                 Uid{static_cast<std::uint32_t>(copied[i].int64(1))});
+    if (!result.uids.empty()) {
+        co_await tx.exec(kAdvanceTarget, pg::Params(user.value, result.mailbox.value,
+                                                    uidnext + copied.rows(), modseq));
+        co_await tx.commit();
+    }
+    co_return result;
+}
+
+}  // namespace postimap::storage

@@ -1,0 +1,139 @@
+#include "storage/search_query.hpp"
+
+#include "storage/mime/utf8.hpp"
+#include "storage/uid_ranges.hpp"
+
+namespace postimap::storage {
+namespace {
+
+using Kind = SearchNode::Kind;
+
+std::string placeholder(pg::Params& params) {
+    return "$" + std::to_string(params.size());
+}
+
+template <typename T>
+std::string bind(pg::Params& params, const T& value) {
+    params.add(value);
+    return placeholder(params);
+}
+
+const char* flag_column(SearchNode::SystemFlag f) {
+    switch (f) {
+        case SearchNode::SystemFlag::seen:
+            return "mm.seen";
+        case SearchNode::SystemFlag::answered:
+            return "mm.answered";
+        case SearchNode::SystemFlag::flagged:
+            return "mm.flagged";
+        case SearchNode::SystemFlag::deleted:
+            return "mm.deleted";
+        case SearchNode::SystemFlag::draft:
+            return "mm.draft";
+    }
+    return "false";
+}
+
+// Search strings arrive as the client's bytes; stored text is valid UTF-8.
+std::string pattern_param(pg::Params& params, const std::string& text) {
+    return bind(params, contains_pattern(mime::to_valid_utf8(text)));
+}
+
+std::string header_condition(const SearchNode& n, pg::Params& params) {
+    std::string sql =
+        "exists (select 1 from message_headers h where h.tenant_id = mm.tenant_id"
+        " and h.message_id = mm.message_id";
+    if (!n.field.empty())
+        sql += " and h.name = " + bind(params, n.field);
+    if (!n.text.empty())
+        sql += " and h.value ilike " + pattern_param(params, n.text);
+    return sql + ")";
+}
+
+std::string date_condition(const SearchNode& n, pg::Params& params) {
+    const char* column =
+        n.date_field == SearchNode::DateField::internal ? "mm.internal_date" : "m.sent_date";
+    std::string day = "to_timestamp(" + bind(params, n.number) + ")";
+    switch (n.relation) {
+        case SearchNode::DateRelation::before:
+            return std::string(column) + " < " + day;
+        case SearchNode::DateRelation::since:
+            return std::string(column) + " >= " + day;
+        case SearchNode::DateRelation::on:
+            return std::string(column) + " >= " + day + " and " + column + " < " + day +
+                   " + interval '1 day'";
+    }
+    return "false";
+}
+
+std::string condition(const SearchNode& n, pg::Params& params) {
+    switch (n.kind) {
+        case Kind::all:
+            return "true";
+        case Kind::none:
+            return "false";
+        case Kind::flag:
+            return flag_column(n.flag);
+        case Kind::keyword:
+            return bind(params, n.text) + " = any(mm.keywords)";
+        case Kind::uid_in: {
+            auto [lows, highs] = split_ranges(n.ranges);
+            std::string lo = bind(params, lows);
+            std::string hi = bind(params, highs);
+            return "exists (select 1 from unnest(" + lo + "::bigint[], " + hi +
+                   "::bigint[]) as r(lo, hi) where mm.uid between r.lo and r.hi)";
+        }
+        case Kind::header:
+            return header_condition(n, params);
+        case Kind::body:
+            return "m.body_text ilike " + pattern_param(params, n.text);
+        case Kind::text: {
+            SearchNode any_header = n;
+            any_header.kind = Kind::header;
+            any_header.field.clear();
+            std::string p = pattern_param(params, n.text);
+            return "(m.body_text ilike " + p + " or " + header_condition(any_header, params) + ")";
+        }
+        case Kind::date:
+            return date_condition(n, params);
+        case Kind::larger:
+            return "m.size > " + bind(params, n.number);
+        case Kind::smaller:
+            return "m.size < " + bind(params, n.number);
+        case Kind::modseq:
+            return "mm.modseq >= " + bind(params, n.number);
+        case Kind::not_:
+            return "not " + search_condition(n.children.at(0), params);
+        case Kind::or_:
+            return "(" + search_condition(n.children.at(0), params) + " or " +
+                   search_condition(n.children.at(1), params) + ")";
+        case Kind::and_: {
+            if (n.children.empty())
+                return "true";
+            std::string sql = "(";
+            for (std::size_t i = 0; i < n.children.size(); ++i)
+                sql += (i ? " and " : "") + search_condition(n.children[i], params);
+            return sql + ")";
+        }
+    }
+    return "false";
+}
+
+}  // namespace
+
+std::string contains_pattern(std::string_view text) {
+    std::string out = "%";
+    for (char c : text) {
+        if (c == '\\' || c == '%' || c == '_')
+            out += '\\';
+        out += c;
+    }
+    return out + "%";
+}
+
+std::string search_condition(const SearchNode& node, pg::Params& params) {
+    // NULLs (a message without a Date header, say) must not make NOT match.
+    return "coalesce(" + condition(node, params) + ", false)";
+}
+
+}  // namespace postimap::storage

@@ -1,0 +1,20 @@
+// Builds the SQL of a search. Internal to storage; separate so it can be
+// unit-tested without a database.
+#pragma once
+
+#include <string>
+
+#include "storage/pg/params.hpp"
+#include "storage/search.hpp"
+
+namespace postimap::storage {
+
+// A boolean SQL expression over `mm` (mailbox_messages) and `m` (messages)
+// that is true exactly for matching messages; never NULL. Values go to
+// `params`, numbered after those already there.
+std::string search_condition(const SearchNode& node, pg::Params& params);
+
+// ILIKE pattern matching `text` anywhere, with \, % and _ taken literally.
+std::string contains_pattern(std::string_view text);
+
+}  // namespace postimap::storage

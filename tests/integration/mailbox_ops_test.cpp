@@ -1,0 +1,243 @@
+// Mailbox and message operations of RFC 3501 against a real PostgreSQL:
+// flags, expunge with tombstones, copy, rename, delete, subscriptions,
+// status and \Recent.
+#include <gtest/gtest.h>
+
+#include <boost/asio/detached.hpp>
+
+#include "storage/error.hpp"
+#include "tests/support/mail_store_fixture.hpp"
+
+namespace postimap {
+namespace {
+
+using storage::FlagChange;
+
+const pg::Statement kTombstones{"tombstones",
+                                "select uid, modseq from expunged_messages where user_id = $1 and "
+                                "mailbox_id = $2 order by uid"};
+
+class MailboxOpsTest : public MailStoreTest {
+  protected:
+    storage::MailboxId inbox_with(int n) {
+        storage::MailboxId id;
+        for (int i = 0; i < n; ++i)
+            id = append(alice, "INBOX", "Subject: " + std::to_string(i) + "\r\n\r\nbody\r\n")
+                     .mailbox;
+        return id;
+    }
+    storage::ErrorKind error_of(asio::awaitable<void> work) {
+        try {
+            run(io, std::move(work));
+        } catch (const storage::Error& e) {
+            return e.kind();
+        }
+        ADD_FAILURE() << "expected storage::Error";
+        return storage::ErrorKind::invalid;
+    }
+    static storage::Flags keywords(std::vector<std::string> k, bool flagged = false) {
+        storage::Flags f;
+        f.keywords = std::move(k);
+        f.system.flagged = flagged;
+        return f;
+    }
+};
+
+TEST_F(MailboxOpsTest, ChangeFlagsAddRemoveReplaceWithKeywords) {
+    auto box = inbox_with(3);
+    const std::vector<storage::UidRange> all{{Uid{1}, Uid{3}}};
+    auto added = run(io, store->change_flags(alice.user, box, all, FlagChange::add,
+                                             keywords({"$Junk", "work"}, true)));
+    ASSERT_EQ(added.size(), 3u);
+    EXPECT_EQ(added[0].flags.keywords, (std::vector<std::string>{"$Junk", "work"}));
+    EXPECT_TRUE(added[2].flags.system.flagged);
+    // All three changes share one MODSEQ.
+    EXPECT_EQ(added[0].modseq, added[2].modseq);
+
+    auto removed = run(io, store->change_flags(alice.user, box, {{Uid{2}, Uid{2}}},
+                                               FlagChange::remove, keywords({"work"})));
+    ASSERT_EQ(removed.size(), 1u);
+    EXPECT_EQ(removed[0].flags.keywords, std::vector<std::string>{"$Junk"});
+    EXPECT_TRUE(removed[0].flags.system.flagged);
+    EXPECT_GT(removed[0].modseq, added[0].modseq);
+
+    auto replaced = run(io, store->change_flags(alice.user, box, all, FlagChange::replace,
+                                                keywords({"b", "a", "a"})));
+    ASSERT_EQ(replaced.size(), 3u);
+    EXPECT_EQ(replaced[1].flags.keywords, (std::vector<std::string>{"a", "b"}));
+    EXPECT_FALSE(replaced[1].flags.system.flagged);
+    // Replacing with the same set changes nothing.
+    EXPECT_TRUE(run(io, store->change_flags(alice.user, box, all, FlagChange::replace,
+                                            keywords({"a", "b"})))
+                    .empty());
+}
+
+TEST_F(MailboxOpsTest, ConcurrentStoresLoseNoChange) {
+    auto box = inbox_with(5);
+    const std::vector<storage::UidRange> all{{Uid{1}, Uid{5}}};
+    // 16 stores at once over a pool of 4 connections, each adding its own
+    // keyword to every message: all 16 must be there afterwards.
+    for (int i = 0; i < 16; ++i) {
+        asio::co_spawn(
+            io,
+            [&, i]() -> asio::awaitable<void> {
+                storage::Flags f;
+                f.keywords.push_back("k" + std::to_string(i));
+                co_await store->change_flags(alice.user, box, all, FlagChange::add, f);
+            },
+            asio::detached);
+    }
+    io.restart();
+    io.run();
+    auto rows = run(io, store->fetch(alice.user, box, all, {}));
+    ASSERT_EQ(rows.size(), 5u);
+    for (const auto& m : rows)
+        EXPECT_EQ(m.flags.keywords.size(), 16u) << "uid " << m.uid.value;
+    auto st = run(io, store->mailbox_status(alice.user, "INBOX"));
+    EXPECT_EQ(st->highestmodseq.value, 1u + 5u + 16u);  // one per append, one per store
+}
+
+TEST_F(MailboxOpsTest, ExpungeRemovesDeletedAndLeavesTombstones) {
+    auto box = inbox_with(5);
+    storage::Flags deleted;
+    deleted.system.deleted = true;
+    run(io, store->change_flags(alice.user, box, {{Uid{2}, Uid{3}}, {Uid{5}, Uid{5}}},
+                                FlagChange::add, deleted));
+    // UID EXPUNGE limited to 3:5 leaves 2 alone.
+    auto some =
+        run(io, store->expunge(alice.user, box, std::vector<storage::UidRange>{{Uid{3}, Uid{5}}}));
+    EXPECT_EQ(some, (std::vector<Uid>{Uid{3}, Uid{5}}));
+    auto rest = run(io, store->expunge(alice.user, box, std::nullopt));
+    EXPECT_EQ(rest, (std::vector<Uid>{Uid{2}}));
+    EXPECT_TRUE(run(io, store->expunge(alice.user, box, std::nullopt)).empty());
+
+    auto snapshot = run(io, store->open_mailbox(alice.user, "INBOX"));
+    EXPECT_EQ(snapshot->uids, (std::vector<Uid>{Uid{1}, Uid{4}}));
+    auto tombs = run(io, [&]() -> asio::awaitable<std::vector<std::int64_t>> {
+        auto c = co_await pool->acquire();
+        auto r = co_await c->exec(kTombstones, pg::Params(alice.user.value, box.value));
+        std::vector<std::int64_t> uids;
+        for (int i = 0; i < r.rows(); ++i) {
+            uids.push_back(r[i].int64(0));
+            EXPECT_LE(r[i].int64(1), static_cast<std::int64_t>(snapshot->highestmodseq.value));
+        }
+        co_return uids;
+    }());
+    EXPECT_EQ(tombs, (std::vector<std::int64_t>{2, 3, 5}));
+    // UIDs are never reused after an expunge.
+    EXPECT_EQ(append(alice, "INBOX", "Subject: new\r\n\r\n").uid, Uid{6});
+}
+
+TEST_F(MailboxOpsTest, CopyKeepsFlagsAndDateAndSharesBytes) {
+    auto box = inbox_with(3);
+    run(io, store->change_flags(alice.user, box, {{Uid{2}, Uid{2}}}, FlagChange::add,
+                                keywords({"kw"}, true)));
+    run(io, store->create_mailbox(alice.user, "Archive"));
+    append(alice, "Archive", "Subject: already there\r\n\r\n");
+    const auto before = count_messages();
+    auto copied = run(io, store->copy(alice.user, box, {{Uid{2}, Uid{3}}}, "Archive"));
+    ASSERT_EQ(copied.uids.size(), 2u);
+    EXPECT_EQ(copied.uids[0], (std::pair{Uid{2}, Uid{2}}));
+    EXPECT_EQ(copied.uids[1], (std::pair{Uid{3}, Uid{3}}));
+    EXPECT_EQ(count_messages(), before);  // no bytes copied
+    auto rows =
+        run(io, store->fetch(alice.user, copied.mailbox, {{Uid{2}, Uid{2}}}, {.raw = true}));
+    ASSERT_EQ(rows.size(), 1u);
+    EXPECT_TRUE(rows[0].flags.system.flagged);
+    EXPECT_EQ(rows[0].flags.keywords, std::vector<std::string>{"kw"});
+    EXPECT_EQ(rows[0].internal_date, 1000000000);
+    EXPECT_EQ(*rows[0].raw, "Subject: 1\r\n\r\nbody\r\n");
+    // Named outside the coroutines: g++ 12 cannot keep an initializer
+    // list's array in a coroutine frame.
+    const std::vector<storage::UidRange> first{{Uid{1}, Uid{1}}}, all{{Uid{1}, Uid{3}}};
+    EXPECT_EQ(error_of([&]() -> asio::awaitable<void> {
+                  co_await store->copy(alice.user, box, first, "Nowhere");
+              }()),
+              storage::ErrorKind::not_found);
+    // Bob cannot copy into Alice's mailbox, nor out of it.
+    EXPECT_EQ(error_of([&]() -> asio::awaitable<void> {
+                  co_await store->copy(bob.user, box, all, "Archive");
+              }()),
+              storage::ErrorKind::not_found);
+    auto bob_inbox = run(io, store->open_mailbox(bob.user, "INBOX"));
+    auto none = run(io, store->copy(bob.user, box, {{Uid{1}, Uid{3}}}, "INBOX"));
+    EXPECT_TRUE(none.uids.empty());
+    EXPECT_EQ(none.mailbox, bob_inbox->id);
+}
+
+TEST_F(MailboxOpsTest, RenameMovesChildrenAndRefusesClashes) {
+    for (const char* name : {"a", "a/b", "a/b/c", "ab", "x"})
+        run(io, store->create_mailbox(alice.user, name));
+    run(io, store->rename_mailbox(alice.user, "a", "z"));
+    std::vector<std::string> names;
+    for (const auto& m : run(io, store->list_mailboxes(alice.user)))
+        names.push_back(m.name);
+    EXPECT_EQ(names, (std::vector<std::string>{"INBOX", "ab", "x", "z", "z/b", "z/b/c"}));
+    EXPECT_EQ(error_of(store->rename_mailbox(alice.user, "ab", "x")),
+              storage::ErrorKind::already_exists);
+    EXPECT_EQ(error_of(store->rename_mailbox(alice.user, "nope", "y")),
+              storage::ErrorKind::not_found);
+    EXPECT_EQ(error_of(store->rename_mailbox(bob.user, "x", "y")), storage::ErrorKind::not_found);
+}
+
+TEST_F(MailboxOpsTest, RenameInboxMovesMessagesAndKeepsInboxCounters) {
+    inbox_with(3);
+    auto inbox_before = run(io, store->mailbox_status(alice.user, "INBOX"));
+    run(io, store->rename_inbox(alice.user, "Old"));
+    auto inbox = run(io, store->mailbox_status(alice.user, "INBOX"));
+    auto old = run(io, store->open_mailbox(alice.user, "Old"));
+    EXPECT_EQ(inbox->messages, 0);
+    EXPECT_EQ(inbox->uidnext, inbox_before->uidnext);
+    EXPECT_EQ(inbox->uidvalidity, inbox_before->uidvalidity);
+    EXPECT_EQ(old->uids, (std::vector<Uid>{Uid{1}, Uid{2}, Uid{3}}));
+    EXPECT_EQ(old->uidnext, Uid{4});
+    EXPECT_NE(old->uidvalidity, inbox->uidvalidity);
+    EXPECT_EQ(error_of(store->rename_inbox(alice.user, "Old")), storage::ErrorKind::already_exists);
+    EXPECT_EQ(append(alice, "INBOX", "Subject: after\r\n\r\n").uid, Uid{4});
+}
+
+TEST_F(MailboxOpsTest, DeleteRemovesMessagesButNotChildren) {
+    run(io, store->create_mailbox(alice.user, "p"));
+    run(io, store->create_mailbox(alice.user, "p/q"));
+    append(alice, "p", "Subject: doomed\r\n\r\n");
+    run(io, store->delete_mailbox(alice.user, "p"));
+    EXPECT_FALSE(run(io, store->open_mailbox(alice.user, "p")));
+    EXPECT_TRUE(run(io, store->open_mailbox(alice.user, "p/q")));
+    EXPECT_EQ(error_of(store->delete_mailbox(alice.user, "p")), storage::ErrorKind::not_found);
+    EXPECT_EQ(error_of(store->delete_mailbox(bob.user, "p/q")), storage::ErrorKind::not_found);
+    // A new mailbox of the same name gets a new UIDVALIDITY.
+    auto first = run(io, store->mailbox_status(alice.user, "p/q"))->uidvalidity;
+    run(io, store->delete_mailbox(alice.user, "p/q"));
+    run(io, store->create_mailbox(alice.user, "p/q"));
+    EXPECT_NE(run(io, store->mailbox_status(alice.user, "p/q"))->uidvalidity, first);
+}
+
+TEST_F(MailboxOpsTest, SubscriptionsAreNamesOfTheirOwn) {
+    EXPECT_EQ(run(io, store->subscriptions(alice.user)), std::vector<std::string>{"INBOX"});
+    run(io, store->subscribe(alice.user, "Not/Yet"));
+    run(io, store->subscribe(alice.user, "Not/Yet"));  // twice is fine
+    EXPECT_EQ(run(io, store->subscriptions(alice.user)),
+              (std::vector<std::string>{"INBOX", "Not/Yet"}));
+    EXPECT_EQ(run(io, store->subscriptions(bob.user)), std::vector<std::string>{"INBOX"});
+    run(io, store->unsubscribe(alice.user, "Not/Yet"));
+    EXPECT_EQ(error_of(store->unsubscribe(alice.user, "Not/Yet")), storage::ErrorKind::not_found);
+}
+
+TEST_F(MailboxOpsTest, StatusCountsAndRecentIsClaimedOnce) {
+    auto box = inbox_with(3);
+    run(io, store->change_flags(alice.user, box, {{Uid{1}, Uid{1}}}, FlagChange::add, seen()));
+    auto st = run(io, store->mailbox_status(alice.user, "INBOX"));
+    EXPECT_EQ(st->messages, 3);
+    EXPECT_EQ(st->unseen, 2);
+    EXPECT_EQ(st->recent, 3);
+    EXPECT_EQ(st->uidnext, Uid{4});
+    // EXAMINE sees them as recent without claiming; SELECT claims them.
+    EXPECT_EQ(run(io, store->open_mailbox(alice.user, "INBOX", false))->recent_from, Uid{1});
+    EXPECT_EQ(run(io, store->open_mailbox(alice.user, "INBOX", true))->recent_from, Uid{1});
+    EXPECT_EQ(run(io, store->open_mailbox(alice.user, "INBOX", true))->recent_from, Uid{4});
+    EXPECT_EQ(run(io, store->mailbox_status(alice.user, "INBOX"))->recent, 0);
+    EXPECT_FALSE(run(io, store->mailbox_status(bob.user, "Nope")));
+}
+
+}  // namespace
+}  // namespace postimap

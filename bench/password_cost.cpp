@@ -12,7 +12,8 @@ int main() {
     constexpr int kRounds = 300;
     int matches = 0;
     auto start = steady_clock::now();
-    for (int i = 0; i < kRounds; ++i) matches += postimap::auth::verify_password(secret, "secret");
+    for (int i = 0; i < kRounds; ++i)
+        matches += postimap::auth::verify_password(secret, "secret");
     double seconds = duration<double>(steady_clock::now() - start).count();
     std::printf("password check: %.3f ms each, %.0f per second per core (%d/%d matched)\n",
                 seconds * 1000 / kRounds, kRounds / seconds, matches, kRounds);

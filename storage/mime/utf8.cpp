@@ -44,21 +44,30 @@ std::size_t valid_sequence_length(std::string_view s, std::size_t i) {
 std::string to_valid_utf8(std::string_view s) {
     std::string out;
     out.reserve(s.size());
+    std::size_t run = 0;  // start of the valid bytes not yet copied
     for (std::size_t i = 0; i < s.size();) {
-        if (s[i] == '\0') {
-            ++i;
+        std::size_t n = s[i] == '\0' ? 0 : valid_sequence_length(s, i);
+        if (n > 0) {
+            i += n;
             continue;
         }
-        std::size_t n = valid_sequence_length(s, i);
-        if (n == 0) {
+        out.append(s, run, i - run);
+        if (s[i] != '\0')
             out += "\xEF\xBF\xBD";
-            ++i;
-        } else {
-            out.append(s, i, n);
-            i += n;
-        }
+        run = ++i;
     }
+    out.append(s, run, s.size() - run);
     return out;
+}
+
+bool is_valid_utf8(std::string_view s) {
+    for (std::size_t i = 0; i < s.size();) {
+        std::size_t n = valid_sequence_length(s, i);
+        if (n == 0)
+            return false;
+        i += n;
+    }
+    return true;
 }
 
 }  // namespace postimap::mime

@@ -11,4 +11,8 @@ namespace postimap::mime {
 // becomes U+FFFD; NUL bytes are dropped.
 std::string to_valid_utf8(std::string_view bytes);
 
+// True if the bytes are well-formed UTF-8 (the same rules: no overlong forms,
+// surrogates or values above U+10FFFF). NUL is valid UTF-8.
+bool is_valid_utf8(std::string_view bytes);
+
 }  // namespace postimap::mime

@@ -15,6 +15,10 @@ create table messages (
     message_id   text,
     -- The text of the body for SEARCH BODY/TEXT: decoded, as UTF-8, capped.
     body_text    text not null default '',
+    -- The MIME tree with byte ranges and envelopes (storage/mime/part_json),
+    -- for ENVELOPE, BODYSTRUCTURE and BODY[section] without re-parsing.
+    -- NULL for messages stored before it existed: the worker parses those.
+    structure    jsonb,
     created_at   timestamptz not null default now(),
     primary key (tenant_id, id),
     unique (tenant_id, sha256)

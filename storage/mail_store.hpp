@@ -87,7 +87,8 @@ struct AppendResult {
 };
 
 struct FetchNeeds {
-    bool raw = false;  // the message's bytes
+    bool raw = false;        // the message's bytes
+    bool structure = false;  // its MIME structure (JSON of storage/mime/part_json)
 };
 
 struct MessageData {
@@ -96,6 +97,7 @@ struct MessageData {
     std::int64_t internal_date = 0;  // Unix seconds
     std::int64_t size = 0;
     std::optional<std::string> raw;
+    std::optional<std::string> structure;  // NULL for rows stored before it existed
 };
 
 class MailStore {

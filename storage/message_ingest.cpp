@@ -5,7 +5,11 @@
 #include "storage/error.hpp"
 #include "storage/mail_store.hpp"
 #include "storage/mime/date.hpp"
+#include "storage/mime/encoded_word.hpp"
 #include "storage/mime/header.hpp"
+#include "storage/mime/message.hpp"
+#include "storage/mime/part_json.hpp"
+#include "storage/mime/search_text.hpp"
 #include "storage/mime/utf8.hpp"
 #include "storage/pg/transaction.hpp"
 
@@ -25,8 +29,8 @@ const pg::Statement kStoreMessage{
     "ingest_store_message",
     "with ins as ("
     "  insert into messages (tenant_id, sha256, size, raw, header_size, sent_date, subject,"
-    "                        message_id, body_text)"
-    "  values ($1, $2, $3, $4, $5, to_timestamp($6), $7, $8, $9)"
+    "                        message_id, body_text, structure)"
+    "  values ($1, $2, $3, $4, $5, to_timestamp($6), $7, $8, $9, $10::jsonb)"
     "  on conflict (tenant_id, sha256) do nothing returning id)"
     " select id, true from ins"
     " union all select id, false from messages where tenant_id = $1 and sha256 = $2"
@@ -56,26 +60,18 @@ std::string sha256(std::string_view bytes) {
     return std::string(reinterpret_cast<char*>(digest), len);
 }
 
-// What SEARCH BODY looks in, capped so one huge message cannot bloat the
-// index.
-constexpr std::size_t kMaxBodyText = 1u << 20;
-
-std::string body_text(std::string_view raw, std::size_t header_size) {
-    std::string_view body = raw.substr(std::min(header_size, raw.size()));
-    return mime::to_valid_utf8(body.substr(0, kMaxBodyText));
-}
-
 std::optional<std::string> field_text(const mime::HeaderBlock& header, std::string_view name) {
     const auto* f = header.find(name);
     if (!f)
         return std::nullopt;
-    return mime::to_valid_utf8(f->value);
+    return mime::to_valid_utf8(mime::decode_header_text(f->value));
 }
 
 }  // namespace
 
 asio::awaitable<AppendResult> MailStore::append(const AppendRequest& req) {
     const auto header = mime::parse_header(req.raw);
+    const auto structure = mime::parse_message(req.raw);
     std::optional<std::int64_t> sent_date;
     if (const auto* date = header.find("Date"))
         sent_date = mime::parse_rfc5322_date(date->value);
@@ -98,13 +94,14 @@ asio::awaitable<AppendResult> MailStore::append(const AppendRequest& req) {
         pg::Params(req.tenant.value, pg::Bytea{digest}, static_cast<std::int64_t>(req.raw.size()),
                    pg::Bytea{req.raw}, static_cast<std::int64_t>(header.header_size), sent_date,
                    field_text(header, "Subject"), field_text(header, "Message-ID"),
-                   body_text(req.raw, header.header_size)));
+                   mime::to_valid_utf8(mime::search_text(structure, req.raw)),
+                   mime::to_json(structure)));
     const std::int64_t message_id = stored[0].int64(0);
     if (stored[0].boolean(1)) {
         std::vector<std::string> names, values;
         for (const auto& f : header.fields) {
             names.push_back(mime::to_valid_utf8(f.name));
-            values.push_back(mime::to_valid_utf8(f.value));
+            values.push_back(mime::to_valid_utf8(mime::decode_header_text(f.value)));
         }
         co_await tx.exec(kStoreHeaders, pg::Params(req.tenant.value, message_id, names, values));
     }

@@ -1,12 +1,15 @@
 #include <algorithm>
 
+#include "server/commands/body_section.hpp"
 #include "server/commands/fetch_items.hpp"
 #include "server/commands/flag_names.hpp"
 #include "server/commands/handlers.hpp"
 #include "server/commands/message_set.hpp"
+#include "server/commands/structure_writer.hpp"
 #include "server/imap/date_time.hpp"
 #include "server/imap/response.hpp"
 #include "server/session/session.hpp"
+#include "storage/mime/part_json.hpp"
 
 namespace postimap::commands {
 namespace {
@@ -14,6 +17,17 @@ namespace {
 // Messages per query: bounds the bytes held in memory at once.
 constexpr std::uint32_t kBodyBatch = 64;
 constexpr std::uint32_t kMetadataBatch = 4096;
+
+// The message's parsed structure: stored at ingest; parsed here only for
+// rows stored before that column existed.
+std::optional<mime::Part> structure_of(const storage::MessageData& m) {
+    if (m.structure)
+        if (auto part = mime::part_from_json(*m.structure))
+            return part;
+    if (m.raw)
+        return mime::parse_message(*m.raw);
+    return std::nullopt;
+}
 
 std::string fetch_response(std::uint32_t msn, const storage::MessageData& m,
                            const FetchItems& items, bool flags_changed, bool recent) {
@@ -39,17 +53,32 @@ std::string fetch_response(std::uint32_t msn, const storage::MessageData& m,
         item("RFC822.SIZE ");
         out += std::to_string(m.size);
     }
-    if (items.body && m.raw) {
-        std::string_view bytes = *m.raw;
-        const auto& body = *items.body;
-        if (body.rfc822) {
-            item("RFC822 ");
-        } else if (body.partial) {
-            item("BODY[]<" + std::to_string(body.partial->origin) + "> ");
+    std::optional<mime::Part> structure;
+    if (items.needs_structure())
+        structure = structure_of(m);
+    if (items.envelope && structure && structure->envelope) {
+        item("ENVELOPE ");
+        append_envelope(out, *structure->envelope);
+    }
+    if (items.body && structure) {
+        item("BODY ");
+        append_body_structure(out, *structure, false);
+    }
+    if (items.body_structure && structure) {
+        item("BODYSTRUCTURE ");
+        append_body_structure(out, *structure, true);
+    }
+    for (const auto& body : items.bodies) {
+        if (!m.raw)
+            continue;
+        std::string bytes =
+            structure ? section_bytes(*m.raw, *structure, body) : std::string(*m.raw);
+        if (body.partial) {
+            item(body.response_name + "<" + std::to_string(body.partial->origin) + "> ");
             bytes = bytes.substr(std::min<std::size_t>(body.partial->origin, bytes.size()),
                                  body.partial->length);
         } else {
-            item("BODY[] ");
+            item(body.response_name + " ");
         }
         imap::append_literal(out, bytes);
     }
@@ -77,7 +106,7 @@ Awaitable fetch(CommandContext& ctx, imap::Reader& args) {
     const auto user = session.user().id;
     const auto targets = resolve_messages(set, by_uid, box);
     const bool mark_seen = items.sets_seen() && !box.read_only;
-    const std::uint32_t batch = items.body ? kBodyBatch : kMetadataBatch;
+    const std::uint32_t batch = items.needs_raw() ? kBodyBatch : kMetadataBatch;
 
     for (auto [first, last] : targets) {
         for (std::uint32_t start = first; start <= last;) {
@@ -92,8 +121,9 @@ Awaitable fetch(CommandContext& ctx, imap::Reader& args) {
                 for (const auto& c : changed)
                     newly_seen.push_back(c.uid);
             }
-            auto rows = co_await session.store().fetch(user, box.id, range,
-                                                       {.raw = items.body.has_value()});
+            auto rows = co_await session.store().fetch(
+                user, box.id, range,
+                {.raw = items.needs_raw(), .structure = items.needs_structure()});
             for (const auto& m : rows) {
                 auto msn = box.msn_of(m.uid);
                 if (!msn)

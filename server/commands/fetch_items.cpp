@@ -14,10 +14,60 @@ std::string upper(std::string_view s) {
     return out;
 }
 
-void read_body_section(imap::Reader& args, BodyRequest& body) {
-    // Only the empty section (the whole message) is served so far.
-    if (!args.accept(']'))
-        throw imap::SyntaxError("Only BODY[] is supported so far, not sections");
+// section-spec after "[": [section-part ["." section-text]] / section-msgtext
+// (RFC 3501 9). `spec` is what the atom held up to a space or "]".
+void read_section(imap::Reader& args, std::string_view spec, BodyRequest& body) {
+    using Text = BodyRequest::Text;
+    std::string name = "[" + std::string(spec);
+    while (!spec.empty() && std::isdigit(static_cast<unsigned char>(spec.front()))) {
+        unsigned n = 0;
+        while (!spec.empty() && std::isdigit(static_cast<unsigned char>(spec.front()))) {
+            n = n * 10 + static_cast<unsigned>(spec.front() - '0');
+            if (n > 100000)
+                throw imap::SyntaxError("Invalid section part number");
+            spec.remove_prefix(1);
+        }
+        if (n == 0)
+            throw imap::SyntaxError("Section part numbers start at 1");
+        body.part.push_back(n);
+        if (spec.empty())
+            break;
+        if (spec.front() != '.')
+            throw imap::SyntaxError("Invalid section");
+        spec.remove_prefix(1);
+        if (spec.empty())
+            throw imap::SyntaxError("Invalid section");
+    }
+    std::string text = upper(spec);
+    if (text.empty())
+        body.text = Text::all;
+    else if (text == "HEADER")
+        body.text = Text::header;
+    else if (text == "TEXT")
+        body.text = Text::text;
+    else if (text == "MIME" && !body.part.empty())
+        body.text = Text::mime;
+    else if (text == "HEADER.FIELDS")
+        body.text = Text::header_fields;
+    else if (text == "HEADER.FIELDS.NOT")
+        body.text = Text::header_fields_not;
+    else
+        throw imap::SyntaxError("Invalid section " + std::string(spec));
+    if (body.text == Text::header_fields || body.text == Text::header_fields_not) {
+        args.space();
+        args.expect('(');
+        name += " (";
+        for (;;) {
+            body.fields.push_back(args.astring());
+            name += (body.fields.size() > 1 ? " " : "") + upper(body.fields.back());
+            if (args.accept(')'))
+                break;
+            args.space();
+        }
+        name += ")";
+    }
+    args.expect(']');
+    body.response_name = "BODY" + name + "]";
     if (args.accept('<')) {
         Partial p;
         p.origin = args.number();
@@ -28,8 +78,18 @@ void read_body_section(imap::Reader& args, BodyRequest& body) {
     }
 }
 
+BodyRequest rfc822(BodyRequest::Text text, bool peek, std::string name) {
+    BodyRequest b;
+    b.text = text;
+    b.peek = peek;
+    b.response_name = std::move(name);
+    return b;
+}
+
 void read_item(imap::Reader& args, FetchItems& items) {
-    std::string name = upper(args.atom());
+    std::string atom(args.atom());
+    std::string name = upper(atom);
+    using Text = BodyRequest::Text;
     if (name == "UID")
         items.uid = true;
     else if (name == "FLAGS")
@@ -38,17 +98,31 @@ void read_item(imap::Reader& args, FetchItems& items) {
         items.internal_date = true;
     else if (name == "RFC822.SIZE")
         items.size = true;
+    else if (name == "ENVELOPE")
+        items.envelope = true;
+    else if (name == "BODYSTRUCTURE")
+        items.body_structure = true;
+    else if (name == "BODY")
+        items.body = true;
     else if (name == "RFC822")
-        items.body = BodyRequest{false, true, std::nullopt};
+        items.bodies.push_back(rfc822(Text::all, false, "RFC822"));
+    else if (name == "RFC822.HEADER")
+        items.bodies.push_back(rfc822(Text::header, true, "RFC822.HEADER"));
+    else if (name == "RFC822.TEXT")
+        items.bodies.push_back(rfc822(Text::text, false, "RFC822.TEXT"));
     else if (name == "FAST")
         items.flags = items.internal_date = items.size = true;
-    else if (name == "BODY[" || name == "BODY.PEEK[") {
+    else if (name == "ALL")
+        items.flags = items.internal_date = items.size = items.envelope = true;
+    else if (name == "FULL")
+        items.flags = items.internal_date = items.size = items.envelope = items.body = true;
+    else if (name.starts_with("BODY[") || name.starts_with("BODY.PEEK[")) {
         BodyRequest body;
-        body.peek = name == "BODY.PEEK[";
-        read_body_section(args, body);
-        items.body = body;
+        body.peek = name.starts_with("BODY.PEEK[");
+        read_section(args, std::string_view(atom).substr(atom.find('[') + 1), body);
+        items.bodies.push_back(std::move(body));
     } else {
-        throw imap::SyntaxError("Unknown or unsupported FETCH item " + name);
+        throw imap::SyntaxError("Unknown FETCH item " + name);
     }
 }
 

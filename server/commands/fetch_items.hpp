@@ -4,6 +4,8 @@
 
 #include <cstdint>
 #include <optional>
+#include <string>
+#include <vector>
 
 #include "server/imap/reader.hpp"
 
@@ -14,9 +16,14 @@ struct Partial {
     std::uint32_t length = 0;
 };
 
+// BODY[<section>]<partial>, BODY.PEEK[...], RFC822, RFC822.HEADER, RFC822.TEXT.
 struct BodyRequest {
-    bool peek = false;    // BODY.PEEK leaves \Seen alone
-    bool rfc822 = false;  // answered as RFC822 rather than BODY[]
+    enum class Text { all, header, header_fields, header_fields_not, text, mime };
+    std::vector<unsigned> part;  // 1.2.3; empty = the message itself
+    Text text = Text::all;
+    std::vector<std::string> fields;  // for HEADER.FIELDS (.NOT), as requested
+    bool peek = false;                // BODY.PEEK and RFC822.HEADER leave \Seen alone
+    std::string response_name;        // "BODY[1.HEADER]", "RFC822.TEXT", ...
     std::optional<Partial> partial;
 };
 
@@ -25,13 +32,30 @@ struct FetchItems {
     bool flags = false;
     bool internal_date = false;
     bool size = false;
-    std::optional<BodyRequest> body;  // the whole message (BODY[] / RFC822)
+    bool envelope = false;
+    bool body_structure = false;  // BODYSTRUCTURE, with extension data
+    bool body = false;            // BODY, without
+    std::vector<BodyRequest> bodies;
 
-    bool sets_seen() const { return body && !body->peek; }
+    bool sets_seen() const {
+        for (const auto& b : bodies)
+            if (!b.peek)
+                return true;
+        return false;
+    }
+    bool needs_raw() const { return !bodies.empty(); }
+    bool needs_structure() const {
+        if (envelope || body_structure || body)
+            return true;
+        for (const auto& b : bodies)
+            if (!b.part.empty() || b.text != BodyRequest::Text::all)
+                return true;
+        return false;
+    }
 };
 
 // Reads the fetch items (a macro, one item, or a parenthesized list).
-// Throws imap::SyntaxError for malformed or unsupported items.
+// Throws imap::SyntaxError for malformed items.
 FetchItems read_fetch_items(imap::Reader& args);
 
 }  // namespace postimap::commands

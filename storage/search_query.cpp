@@ -132,8 +132,7 @@ std::string contains_pattern(std::string_view text) {
 }
 
 std::string search_condition(const SearchNode& node, pg::Params& params) {
-    // NULLs (a message without a Date header, say) must not make NOT match.
-    return "coalesce(" + condition(node, params) + ", false)";
+    return "(" + condition(node, params) + ")";
 }
 
 }  // namespace postimap::storage

@@ -10,7 +10,7 @@
 namespace postimap::storage {
 
 // A boolean SQL expression over `mm` (mailbox_messages) and `m` (messages)
-// that is true exactly for matching messages; never NULL. Values go to
+// that is true exactly for matching messages (NULL counts as no match). Values go to
 // `params`, numbered after those already there.
 std::string search_condition(const SearchNode& node, pg::Params& params);
 

@@ -102,8 +102,12 @@ std::string condition(const SearchNode& n, pg::Params& params) {
             return "m.size < " + bind(params, n.number);
         case Kind::modseq:
             return "mm.modseq >= " + bind(params, n.number);
+        // NULL (a message without a Date header, say) matches neither a key
+        // nor, after NOT, its negation: coalesce makes NOT take it. Only
+        // here: elsewhere NULL already acts as no match, and a bare column
+        // test keeps its index usable.
         case Kind::not_:
-            return "not " + search_condition(n.children.at(0), params);
+            return "not coalesce(" + search_condition(n.children.at(0), params) + ", false)";
         case Kind::or_:
             return "(" + search_condition(n.children.at(0), params) + " or " +
                    search_condition(n.children.at(1), params) + ")";

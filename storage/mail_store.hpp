@@ -87,8 +87,10 @@ struct AppendResult {
 };
 
 struct FetchNeeds {
-    bool raw = false;        // the message's bytes
-    bool structure = false;  // its MIME structure (JSON of storage/mime/part_json)
+    bool raw = false;  // the message's bytes
+    // Its MIME structure (JSON of storage/mime/part_json); for rows stored
+    // before that column existed, the bytes come instead, to parse.
+    bool structure = false;
 };
 
 struct MessageData {

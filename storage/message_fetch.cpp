@@ -10,7 +10,8 @@ const pg::Statement kFetch{
     "fetch_messages",
     "select mm.uid::int8, mm.seen, mm.answered, mm.flagged, mm.deleted, mm.draft,"
     " array_to_string(mm.keywords, ' '), extract(epoch from mm.internal_date)::int8,"
-    " m.size::int8, case when $5 then m.raw end, case when $6 then m.structure::text end"
+    " m.size::int8, case when $5 or ($6 and m.structure is null) then m.raw end,"
+    " case when $6 then m.structure::text end"
     " from mailbox_messages mm"
     " join unnest($3::bigint[], $4::bigint[]) as r(lo, hi) on mm.uid between r.lo and r.hi"
     " join messages m on m.tenant_id = mm.tenant_id and m.id = mm.message_id"
@@ -25,8 +26,8 @@ asio::awaitable<std::vector<MessageData>> MailStore::fetch(UserId user, MailboxI
                                                            FetchNeeds needs) {
     auto [lows, highs] = split_ranges(ranges);
     auto conn = co_await pool_.acquire();
-    auto r =
-        co_await conn->exec(kFetch, pg::Params(user.value, mailbox.value, lows, highs, needs.raw, needs.structure));
+    auto r = co_await conn->exec(
+        kFetch, pg::Params(user.value, mailbox.value, lows, highs, needs.raw, needs.structure));
     std::vector<MessageData> out;
     out.reserve(r.rows());
     for (int i = 0; i < r.rows(); ++i) {

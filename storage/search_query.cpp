@@ -39,15 +39,25 @@ std::string pattern_param(pg::Params& params, const std::string& text) {
     return bind(params, contains_pattern(mime::to_valid_utf8(text)));
 }
 
+// HEADER field string (RFC 3501 6.4.4): the named field contains the
+// string; an empty string matches every message that has the field.
 std::string header_condition(const SearchNode& n, pg::Params& params) {
     std::string sql =
         "exists (select 1 from message_headers h where h.tenant_id = mm.tenant_id"
-        " and h.message_id = mm.message_id";
-    if (!n.field.empty())
-        sql += " and h.name = " + bind(params, n.field);
+        " and h.message_id = mm.message_id and h.name = " +
+        bind(params, n.field);
     if (!n.text.empty())
         sql += " and h.value ilike " + pattern_param(params, n.text);
     return sql + ")";
+}
+
+// TEXT looks at whole header lines ("Name: value") and at the body.
+std::string text_condition(const SearchNode& n, pg::Params& params) {
+    std::string p = pattern_param(params, n.text);
+    return "(m.body_text ilike " + p +
+           " or exists (select 1 from message_headers h where h.tenant_id = mm.tenant_id"
+           " and h.message_id = mm.message_id and (h.name || ': ' || h.value) ilike " +
+           p + "))";
 }
 
 std::string date_condition(const SearchNode& n, pg::Params& params) {
@@ -74,8 +84,9 @@ std::string condition(const SearchNode& n, pg::Params& params) {
             return "false";
         case Kind::flag:
             return flag_column(n.flag);
-        case Kind::keyword:
-            return bind(params, n.text) + " = any(mm.keywords)";
+        case Kind::keyword:  // keywords are case-insensitive, as STORE treats them
+            return "exists (select 1 from unnest(mm.keywords) k where lower(k) = lower(" +
+                   bind(params, n.text) + "))";
         case Kind::uid_in: {
             auto [lows, highs] = split_ranges(n.ranges);
             std::string lo = bind(params, lows);
@@ -87,13 +98,8 @@ std::string condition(const SearchNode& n, pg::Params& params) {
             return header_condition(n, params);
         case Kind::body:
             return "m.body_text ilike " + pattern_param(params, n.text);
-        case Kind::text: {
-            SearchNode any_header = n;
-            any_header.kind = Kind::header;
-            any_header.field.clear();
-            std::string p = pattern_param(params, n.text);
-            return "(m.body_text ilike " + p + " or " + header_condition(any_header, params) + ")";
-        }
+        case Kind::text:
+            return text_condition(n, params);
         case Kind::date:
             return date_condition(n, params);
         case Kind::larger:

@@ -1,5 +1,7 @@
 #include "server/commands/fetch_items.hpp"
 
+#include "server/imap/response.hpp"
+
 #include <algorithm>
 #include <cctype>
 #include <string>
@@ -59,7 +61,9 @@ void read_section(imap::Reader& args, std::string_view spec, BodyRequest& body) 
         name += " (";
         for (;;) {
             body.fields.push_back(args.astring());
-            name += (body.fields.size() > 1 ? " " : "") + upper(body.fields.back());
+            if (body.fields.size() > 1)
+                name += ' ';
+            imap::append_astring(name, upper(body.fields.back()));
             if (args.accept(')'))
                 break;
             args.space();

@@ -96,12 +96,22 @@ void append_single(std::string& out, const mime::Part& part, bool extensible) {
     out += ' ';
     imap::append_string(out, part.encoding);
     out += ' ' + std::to_string(part.body.length);
-    if (const mime::Part* message = part.encapsulated(); message && message->envelope) {
-        // body-type-msg: envelope, body, lines
+    if (part.type == "message" && part.subtype == "rfc822") {
+        // body-type-msg (RFC 3501 9) needs envelope, body and lines. A part
+        // we could not open (say, base64-encoded) gets empty ones, as
+        // Dovecot does, so clients can still parse the answer.
         out += ' ';
-        append_envelope(out, *message->envelope);
-        out += ' ';
-        append_body_structure(out, *message, extensible);
+        const mime::Part* message = part.encapsulated();
+        if (message && message->envelope) {
+            append_envelope(out, *message->envelope);
+            out += ' ';
+            append_body_structure(out, *message, extensible);
+        } else {
+            out +=
+                "(NIL NIL NIL NIL NIL NIL NIL NIL NIL NIL) (\"TEXT\" \"PLAIN\" NIL NIL NIL "
+                "\"7BIT\" 0 0";
+            out += extensible ? " NIL NIL NIL NIL)" : ")";
+        }
         out += ' ' + std::to_string(part.lines);
     } else if (part.type == "text") {
         out += ' ' + std::to_string(part.lines);

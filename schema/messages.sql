@@ -11,6 +11,7 @@ create table messages (
     -- Parsed once at ingest, for FETCH and SEARCH.
     header_size  bigint not null check (header_size >= 0),
     sent_date    timestamptz,
+    sent_day     date,          -- the Date: header's day as written (SEARCH SENT*)
     subject      text,
     message_id   text,
     -- The text of the body for SEARCH BODY/TEXT: decoded, as UTF-8, capped.
@@ -25,6 +26,7 @@ create table messages (
 );
 alter table messages alter column raw set compression lz4;
 create index messages_sent_date on messages (tenant_id, sent_date);
+create index messages_sent_day on messages (tenant_id, sent_day);
 create index messages_size on messages (tenant_id, size);
 -- Substring search (RFC 3501 6.4.4 BODY/TEXT are substring matches, which
 -- word-based full-text search cannot answer) runs on trigrams.

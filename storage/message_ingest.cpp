@@ -29,8 +29,9 @@ const pg::Statement kStoreMessage{
     "ingest_store_message",
     "with ins as ("
     "  insert into messages (tenant_id, sha256, size, raw, header_size, sent_date, subject,"
-    "                        message_id, body_text, structure)"
-    "  values ($1, $2, $3, $4, $5, to_timestamp($6), $7, $8, $9, $10::jsonb)"
+    "                        message_id, body_text, structure, sent_day)"
+    "  values ($1, $2, $3, $4, $5, to_timestamp($6), $7, $8, $9, $10::jsonb,"
+    "          (to_timestamp($11) at time zone 'UTC')::date)"
     "  on conflict (tenant_id, sha256) do nothing returning id)"
     " select id, true from ins"
     " union all select id, false from messages where tenant_id = $1 and sha256 = $2"
@@ -72,9 +73,13 @@ std::optional<std::string> field_text(const mime::HeaderBlock& header, std::stri
 asio::awaitable<AppendResult> MailStore::append(const AppendRequest& req) {
     const auto header = mime::parse_header(req.raw);
     const auto structure = mime::parse_message(req.raw);
-    std::optional<std::int64_t> sent_date;
-    if (const auto* date = header.find("Date"))
-        sent_date = mime::parse_rfc5322_date(date->value);
+    std::optional<std::int64_t> sent_date, sent_day;
+    if (const auto* date = header.find("Date")) {
+        if (auto parts = mime::parse_rfc5322_date_parts(date->value)) {
+            sent_date = parts->instant;
+            sent_day = parts->written_day;
+        }
+    }
     const std::string digest = sha256(req.raw);
 
     auto tx = co_await pg::Transaction::begin(pool_);
@@ -95,7 +100,7 @@ asio::awaitable<AppendResult> MailStore::append(const AppendRequest& req) {
                    pg::Bytea{req.raw}, static_cast<std::int64_t>(header.header_size), sent_date,
                    field_text(header, "Subject"), field_text(header, "Message-ID"),
                    mime::to_valid_utf8(mime::search_text(structure, req.raw)),
-                   mime::to_json(structure)));
+                   mime::to_json(structure), sent_day));
     const std::int64_t message_id = stored[0].int64(0);
     if (stored[0].boolean(1)) {
         std::vector<std::string> names, values;

@@ -61,17 +61,19 @@ std::string text_condition(const SearchNode& n, pg::Params& params) {
 }
 
 std::string date_condition(const SearchNode& n, pg::Params& params) {
-    const char* column =
-        n.date_field == SearchNode::DateField::internal ? "mm.internal_date" : "m.sent_date";
-    std::string day = "to_timestamp(" + bind(params, n.number) + ")";
+    // INTERNALDATE compares in UTC days; the Date: header by its own day.
+    const bool internal = n.date_field == SearchNode::DateField::internal;
+    const std::string column = internal ? "mm.internal_date" : "m.sent_day";
+    const std::string at = "to_timestamp(" + bind(params, n.number) + ")";
+    const std::string day = internal ? at : "(" + at + " at time zone 'UTC')::date";
+    const std::string next = internal ? day + " + interval '1 day'" : day + " + 1";
     switch (n.relation) {
         case SearchNode::DateRelation::before:
-            return std::string(column) + " < " + day;
+            return column + " < " + day;
         case SearchNode::DateRelation::since:
-            return std::string(column) + " >= " + day;
+            return column + " >= " + day;
         case SearchNode::DateRelation::on:
-            return std::string(column) + " >= " + day + " and " + column + " < " + day +
-                   " + interval '1 day'";
+            return column + " >= " + day + " and " + column + " < " + next;
     }
     return "false";
 }

@@ -193,6 +193,13 @@ bool read_two_digits(Cursor& c, std::int64_t& out) {
 }  // namespace
 
 std::optional<std::int64_t> parse_rfc5322_date(std::string_view text) {
+    auto parsed = parse_rfc5322_date_parts(text);
+    if (!parsed)
+        return std::nullopt;
+    return parsed->instant;
+}
+
+std::optional<DateParts> parse_rfc5322_date_parts(std::string_view text) {
     Cursor c(text);
     if (!c.skip_cfws())
         return std::nullopt;
@@ -262,7 +269,7 @@ std::optional<std::int64_t> parse_rfc5322_date(std::string_view text) {
         return std::nullopt;
 
     std::int64_t days = days_from_civil(year, month, static_cast<int>(day.value));
-    return days * 86400 + hour * 3600 + minute * 60 + second - offset;
+    return DateParts{days * 86400 + hour * 3600 + minute * 60 + second - offset, days * 86400};
 }
 
 }  // namespace postimap::mime

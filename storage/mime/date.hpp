@@ -19,4 +19,13 @@ namespace postimap::mime {
 // Returns seconds since the Unix epoch (UTC), or nullopt when it cannot be read.
 std::optional<std::int64_t> parse_rfc5322_date(std::string_view text);
 
+struct DateParts {
+    std::int64_t instant;  // seconds since the Unix epoch (UTC)
+    // 00:00 UTC of the calendar day as written, whatever the zone: what
+    // SENTBEFORE/SENTON/SENTSINCE compare (RFC 3501 6.4.4 "disregarding time
+    // and timezone").
+    std::int64_t written_day;
+};
+std::optional<DateParts> parse_rfc5322_date_parts(std::string_view text);
+
 }  // namespace postimap::mime

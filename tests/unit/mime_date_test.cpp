@@ -124,3 +124,19 @@ INSTANTIATE_TEST_SUITE_P(
 
 }  // namespace
 }  // namespace postimap::mime
+
+namespace postimap::mime {
+namespace {
+
+// SEARCH SENT* compare the day as written (RFC 3501 6.4.4). Values from
+// python3: calendar.timegm((2024,3,1,0,0,0)) and ((2024,3,2,4,30,0)).
+TEST(Rfc5322DateParts, WrittenDayIgnoresTheZone) {
+    auto parts = parse_rfc5322_date_parts("Fri, 01 Mar 2024 23:30:00 -0500");
+    ASSERT_TRUE(parts);
+    EXPECT_EQ(parts->written_day, 1709251200);
+    EXPECT_EQ(parts->instant, 1709353800);
+    EXPECT_FALSE(parse_rfc5322_date_parts("not a date"));
+}
+
+}  // namespace
+}  // namespace postimap::mime

@@ -29,6 +29,7 @@ std::string select_header_fields(std::string_view header, const std::vector<std:
                                  bool exclude) {
     std::string out;
     bool keep = false;
+    bool ended = false;  // by a blank line; a message without body may have none
     std::size_t pos = 0;
     while (pos < header.size()) {
         auto end = header.find('\n', pos);
@@ -37,8 +38,10 @@ std::string select_header_fields(std::string_view header, const std::vector<std:
         std::string_view content = line;
         while (!content.empty() && (content.back() == '\n' || content.back() == '\r'))
             content.remove_suffix(1);
-        if (content.empty())
-            break;  // the blank line that ends the header
+        if (content.empty()) {
+            ended = true;  // the blank line that ends the header
+            break;
+        }
         if (content.front() != ' ' && content.front() != '\t') {
             auto name = field_name(content);
             bool named = !name.empty() &&
@@ -52,7 +55,8 @@ std::string select_header_fields(std::string_view header, const std::vector<std:
         }
         pos = next;
     }
-    out += "\r\n";
+    if (ended)
+        out += "\r\n";
     return out;
 }
 

@@ -437,7 +437,7 @@ class FetchSearchTest(ServerTestCase):
         self.assertEqual(self.fetch_one(c, 1, "BODY[1]"),
                          b"* 1 FETCH (BODY[1] " + literal(text_of(PLAIN)) + b")\r\n")
 
-    # BUG (minor): a message with no body and no blank line gets a blank line
+    # Regression (was a bug): a message with no body and no blank line gets a blank line
     # in HEADER.FIELDS. RFC 3501 6.4.5: "the blank line is included in all
     # header fetches, except in the case of a message which has no body and
     # no blank line". Input "Subject: no body" (no line break at all) or
@@ -447,7 +447,6 @@ class FetchSearchTest(ServerTestCase):
     # appends "\r\n"). BODY[HEADER] is right: the bytes as written. Dovecot
     # 2.3.19 is inconsistent here: it adds the blank line too, except when
     # the same FETCH also asks for BODY[TEXT].
-    @unittest.expectedFailure
     def test_header_fields_of_a_message_without_blank_line(self):
         c = self.logged_in()
         raws = [b"Subject: no body", b"Subject: no body\r\nX-A: 1\r\n"]

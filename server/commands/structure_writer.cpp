@@ -82,6 +82,17 @@ void append_language(std::string& out, const std::vector<std::string>& language)
     }
 }
 
+// The extension data both part shapes end with: disposition, language,
+// location (RFC 3501 7.4.2).
+void append_common_extension(std::string& out, const mime::Part& part) {
+    out += ' ';
+    append_disposition(out, part);
+    out += ' ';
+    append_language(out, part.language);
+    out += ' ';
+    append_nstring(out, part.location);
+}
+
 void append_single(std::string& out, const mime::Part& part, bool extensible) {
     out += '(';
     imap::append_string(out, upper(part.type));
@@ -119,12 +130,7 @@ void append_single(std::string& out, const mime::Part& part, bool extensible) {
     if (extensible) {
         out += ' ';
         append_nstring(out, part.md5);
-        out += ' ';
-        append_disposition(out, part);
-        out += ' ';
-        append_language(out, part.language);
-        out += ' ';
-        append_nstring(out, part.location);
+        append_common_extension(out, part);
     }
     out += ')';
 }
@@ -160,12 +166,7 @@ void append_body_structure(std::string& out, const mime::Part& part, bool extens
     if (extensible) {
         out += ' ';
         append_params(out, part.params);
-        out += ' ';
-        append_disposition(out, part);
-        out += ' ';
-        append_language(out, part.language);
-        out += ' ';
-        append_nstring(out, part.location);
+        append_common_extension(out, part);
     }
     out += ')';
 }

@@ -13,6 +13,7 @@
 #include <optional>
 
 #include "log/log.hpp"
+#include "server/admin_cli.hpp"
 #include "server/auth/password_checker.hpp"
 #include "server/commands/command_table.hpp"
 #include "server/config.hpp"
@@ -33,6 +34,7 @@ void usage() {
                  "usage: postimap <command> [--config FILE]\n"
                  "  serve     run an IMAP worker\n"
                  "  migrate   apply schema migrations, then exit\n"
+                 "  tenant, user, quota   provision (run `postimap user` for the list)\n"
                  "  version   print the version\n"
                  "Settings come from FILE, $POSTIMAP_CONFIG or ./postimap.conf, then POSTIMAP_*\n"
                  "environment variables; see postimap.conf.example.\n");
@@ -99,21 +101,28 @@ void print_how_to_connect(const asio::ip::tcp::endpoint& ep, bool embedded) {
     std::fflush(stdout);
 }
 
+// Migrates when configured to (always for the embedded default, which also
+// gets its demo account), so every verb finds the schema it expects.
+void prepare_schema(const Config& config, const Database& db, asio::io_context& io,
+                    pg::Pool& pool) {
+    if (!config.migrate_on_start())
+        return;
+    run_to_completion(io, [&]() -> asio::awaitable<void> {
+        co_await storage::migrate(pool);
+        if (db.embedded) {
+            co_await storage::ensure_tenant(pool, "example.com");
+            co_await storage::ensure_user(pool, "demo@example.com", "demo");
+        }
+    }());
+}
+
 int serve_command(const Config& config) {
     Database db;
     open_database(config, db);
     asio::io_context io(1);
     pg::Pool pool(io.get_executor(), pool_options(config, db.dsn));
 
-    if (config.migrate_on_start()) {
-        run_to_completion(io, [&]() -> asio::awaitable<void> {
-            co_await storage::migrate(pool);
-            if (db.embedded) {
-                co_await storage::ensure_tenant(pool, "example.com");
-                co_await storage::ensure_user(pool, "demo@example.com", "demo");
-            }
-        }());
-    }
+    prepare_schema(config, db, io, pool);
     run_to_completion(io, [&]() -> asio::awaitable<void> {
         int applied = co_await storage::applied_migration_version(pool);
         if (applied < storage::latest_migration_version())
@@ -168,10 +177,13 @@ int main(int argc, char** argv) {
     }
     std::string verb = argv[1];
     std::string config_path;
+    std::vector<std::string> rest;
     for (int i = 2; i < argc; ++i) {
         std::string arg = argv[i];
         if (arg == "--config" && i + 1 < argc) {
             config_path = argv[++i];
+        } else if (is_admin_verb(verb)) {
+            rest.push_back(arg);
         } else {
             usage();
             return 2;
@@ -190,6 +202,16 @@ int main(int argc, char** argv) {
             return serve_command(config);
         if (verb == "migrate")
             return migrate_command(config);
+        if (is_admin_verb(verb)) {
+            Database db;
+            open_database(config, db);
+            {
+                asio::io_context io(1);
+                pg::Pool pool(io.get_executor(), pool_options(config, db.dsn));
+                prepare_schema(config, db, io, pool);
+            }
+            return run_admin_command(verb, rest, db.dsn);
+        }
     } catch (const std::exception& e) {
         std::fprintf(stderr, "postimap: %s\n", e.what());
         return 1;

@@ -20,7 +20,10 @@ import tempfile
 import time
 import unittest
 
-POSTIMAP_BIN = os.environ.get("POSTIMAP_BIN", "/work/main/build/server/postimap")
+POSTIMAP_BIN = os.environ.get(
+    "POSTIMAP_BIN",
+    os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "build", "server",
+                 "postimap"))
 PG_BINDIR = os.environ.get("POSTIMAP_PG_BINDIR", "/usr/lib/postgresql/15/bin")
 HOST = "127.0.0.1"
 START_TIMEOUT = 60.0

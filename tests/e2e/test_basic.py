@@ -1,7 +1,7 @@
 """End-to-end tests of the postimap binary over real sockets.
 
 Run: python3 -m unittest discover -s tests/e2e -v
-The binary comes from $POSTIMAP_BIN (default /work/main/build/server/postimap).
+The binary comes from $POSTIMAP_BIN (default build/server/postimap of this checkout).
 Each class starts its own server with a fresh embedded PostgreSQL cluster.
 """
 

@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Installs what is missing, builds twice (plain, and with AddressSanitizer
-# and UndefinedBehaviorSanitizer), and runs every test: unit, integration
-# against a real PostgreSQL, and end to end with real clients. The last
-# lines are ctest's summary of all of it.
+# and UndefinedBehaviorSanitizer), builds the libFuzzer targets with clang,
+# and runs every test: unit, integration against a real PostgreSQL, end to
+# end with real clients, and each fuzzer for a bounded time. The last lines
+# are ctest's summary of all of it.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -12,8 +13,14 @@ jobs=$(nproc)
 cmake -S . -B build-asan -G Ninja -DCMAKE_BUILD_TYPE=Debug -DPOSTIMAP_SANITIZE=ON >/dev/null
 cmake --build build-asan -j "$jobs"
 
+# libFuzzer targets for the command parser and the MIME parser (clang).
+CC=clang CXX=clang++ cmake -S . -B build-fuzz -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo \
+  -DPOSTIMAP_FUZZ=ON >/dev/null
+cmake --build build-fuzz -j "$jobs" --target fuzz_command fuzz_mime
+
 cmake -S . -B build -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo \
-  -DPOSTIMAP_SANITIZED_BUILD_DIR="$PWD/build-asan" >/dev/null
+  -DPOSTIMAP_SANITIZED_BUILD_DIR="$PWD/build-asan" \
+  -DPOSTIMAP_FUZZ_BUILD_DIR="$PWD/build-fuzz" >/dev/null
 cmake --build build -j "$jobs"
 
 cd build

@@ -75,6 +75,35 @@ class BasicTest(ServerTestCase):
 
     # -- any state ---------------------------------------------------------
 
+    def test_pipelined_commands_answered_in_order(self):
+        # RFC 3501 5.5: a client may send many commands without waiting;
+        # each gets its own tagged answer, in order, never mixed up.
+        c = self.logged_in()
+        box = self.new_mailbox(c, "pipe")
+        message = b"Subject: piped\r\n\r\nbody\r\n"
+        batch = [b"p0 SELECT %s" % box.encode()]
+        for i in range(1, 21):
+            batch.append(b"p%d APPEND %s {%d+}\r\n%s" % (i, box.encode(), len(message), message))
+        batch += [b"p21 NOOP", b"p22 FETCH 1:* (UID FLAGS)", b"p23 STORE 1:5 +FLAGS (\\Seen)",
+                  b"p24 SEARCH SEEN", b"p25 BOGUS", b"p26 UID SEARCH ALL", b"p27 CLOSE",
+                  b"p28 FETCH 1 UID"]
+        c.send(b"".join(line + b"\r\n" for line in batch))
+        answers = {}
+        for i in range(len(batch)):
+            untagged, done = c.read_until_tagged("p%d" % i)
+            answers[i] = (untagged, done.text)
+        self.assertTrue(all(answers[i][1].startswith(b"p%d OK" % i) for i in range(0, 25)),
+                        [answers[i][1] for i in range(25)])
+        fetched = [u.wire for u in answers[22][0] if b" FETCH " in u.wire]
+        self.assertEqual(len(fetched), 20)
+        self.assertEqual([u.wire for u in answers[24][0] if u.wire.startswith(b"* SEARCH")],
+                         [b"* SEARCH 1 2 3 4 5\r\n"])
+        self.assertTrue(answers[25][1].startswith(b"p25 BAD"))
+        self.assertEqual([u.wire for u in answers[26][0]],
+                         [b"* SEARCH " + b" ".join(b"%d" % u for u in range(1, 21)) + b"\r\n"])
+        self.assertTrue(answers[27][1].startswith(b"p27 OK"))
+        self.assertTrue(answers[28][1].startswith(b"p28 BAD"))  # no longer selected
+
     def test_greeting(self):
         with self.connect() as c:
             self.assertTrue(c.greeting.startswith(b"* OK [CAPABILITY IMAP4rev1"), c.greeting)

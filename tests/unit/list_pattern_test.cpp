@@ -2,7 +2,6 @@
 
 #include <gtest/gtest.h>
 
-#include <chrono>
 #include <string>
 
 namespace postimap::imap {
@@ -80,15 +79,14 @@ TEST(ListPatternMatchDelimiter, OtherDelimiter) {
 }
 
 // A backtracking matcher takes exponential time on these; the DP one is
-// O(|pattern| * |name|).
+// O(|pattern| * |name|). No clock here: a regression shows as ctest's
+// timeout, not as a flaky timing assertion.
 TEST(ListPatternMatchCost, PathologicalPatternsFinish) {
     const std::string long_name(20000, 'a');
-    auto started = std::chrono::steady_clock::now();
     EXPECT_FALSE(list_pattern_matches("*a*a*a*a*a*a*a*a*b", long_name));
     EXPECT_TRUE(list_pattern_matches("*a*a*a*a*a*a*a*a*b", long_name + "b"));
     EXPECT_FALSE(list_pattern_matches("%a%a%a%a%a%a%a%a%b", long_name));
     EXPECT_FALSE(list_pattern_matches(std::string(200, '*') + "b", long_name));
-    EXPECT_LT(std::chrono::steady_clock::now() - started, std::chrono::seconds(5));
 }
 
 // ---- canonical_list_pattern ----

@@ -2,7 +2,6 @@
 
 #include <gtest/gtest.h>
 
-#include <chrono>
 #include <cstdint>
 #include <limits>
 #include <string>
@@ -117,15 +116,13 @@ TEST(SequenceSetResolve, HugeRangesAreCheap) {
     text += ",1:*";
     auto set = SequenceSet::parse(text);
     ASSERT_TRUE(set);
-    const auto start = std::chrono::steady_clock::now();
+    // No clock: iterating over numbers would show as ctest's timeout.
     Intervals result;
     for (int rep = 0; rep < 10; ++rep)
         result = set->resolve(kMax);
     for (std::uint32_t n : {1u, 2000u, 2147483648u, kMax})
         EXPECT_TRUE(set->contains(n, kMax));
-    const auto elapsed = std::chrono::steady_clock::now() - start;
     EXPECT_EQ(result, (Intervals{{1, kMax}}));
-    EXPECT_LT(elapsed, std::chrono::seconds(1));
 }
 
 // ---- contains ----

@@ -70,6 +70,14 @@ bool apply_setting(Config& c, const std::string& key, const std::string& value) 
         c.login_timeout = std::chrono::seconds(parse_size(key, value));
     else if (key == "idle_timeout")
         c.idle_timeout = std::chrono::seconds(parse_size(key, value));
+    else if (key == "tls_listen")
+        c.tls_listen = value;
+    else if (key == "tls_cert")
+        c.tls_cert = value;
+    else if (key == "tls_key")
+        c.tls_key = value;
+    else if (key == "trusted_networks")
+        c.trusted_networks = value;
     else if (key == "auto_migrate")
         c.auto_migrate = parse_bool(key, value);
     else if (key == "log_level") {

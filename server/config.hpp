@@ -22,9 +22,22 @@ struct Config {
     std::chrono::seconds idle_timeout{1800};  // after (RFC 3501 5.4: at least 30 min)
     std::string log_level = "info";
     std::optional<bool> auto_migrate;  // default: on for embedded, off with a DSN
+    // Implicit TLS listener; unset: 127.0.0.1:1993 for the embedded default,
+    // none otherwise. "off" or empty: none.
+    std::optional<std::string> tls_listen;
+    // PEM files. Both empty: no TLS, except that the embedded default makes
+    // a self-signed pair in data_dir/tls.
+    std::string tls_cert;
+    std::string tls_key;
+    // CIDR list where LOGIN before TLS is allowed; "none" for nowhere.
+    std::string trusted_networks = "127.0.0.0/8, ::1";
 
     bool embedded() const { return dsn.empty(); }
     bool migrate_on_start() const { return auto_migrate.value_or(embedded()); }
+    std::string implicit_tls_listen() const {
+        std::string v = tls_listen.value_or(embedded() ? "127.0.0.1:1993" : "");
+        return v == "off" ? "" : v;
+    }
 };
 
 // Throws std::runtime_error naming the file, line and key on a bad setting.

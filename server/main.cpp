@@ -7,7 +7,10 @@
 #include <boost/asio/detached.hpp>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/signal_set.hpp>
+#include <sys/stat.h>
+
 #include <cstdio>
+#include <functional>
 #include <iostream>
 #include <memory>
 #include <optional>
@@ -18,6 +21,9 @@
 #include "server/commands/command_table.hpp"
 #include "server/config.hpp"
 #include "server/net/listener.hpp"
+#include "server/net/network.hpp"
+#include "server/net/self_signed.hpp"
+#include "server/net/tls_context.hpp"
 #include "server/session/session.hpp"
 #include "storage/embedded_postgres.hpp"
 #include "storage/mail_store.hpp"
@@ -85,10 +91,33 @@ int migrate_command(const Config& config) {
     return 0;
 }
 
-void print_how_to_connect(const asio::ip::tcp::endpoint& ep, bool embedded) {
+// The certificate files to use, making the embedded default's self-signed
+// pair when none is configured. Empty when TLS is off.
+std::optional<net::TlsFiles> tls_files(const Config& config) {
+    if (!config.tls_cert.empty() || !config.tls_key.empty()) {
+        if (config.tls_cert.empty() || config.tls_key.empty())
+            throw std::runtime_error("tls_cert and tls_key must be set together");
+        return net::TlsFiles{config.tls_cert, config.tls_key};
+    }
+    if (!config.embedded())
+        return std::nullopt;
+    const std::string dir = config.data_dir + "/tls";
+    ::mkdir(dir.c_str(), 0700);
+    net::TlsFiles files{dir + "/cert.pem", dir + "/key.pem"};
+    net::ensure_self_signed_certificate(files.cert_file, files.key_file, "localhost");
+    return files;
+}
+
+void print_how_to_connect(const asio::ip::tcp::endpoint& ep, const net::Listener* tls_listener,
+                          bool embedded) {
     std::string host = ep.address().to_string();
     std::string port = std::to_string(ep.port());
     std::printf("Postimap is listening for IMAP on %s:%s\n", host.c_str(), port.c_str());
+    if (tls_listener) {
+        auto tls_ep = tls_listener->local_endpoint();
+        std::printf("Postimap is listening for IMAPS on %s:%u\n",
+                    tls_ep.address().to_string().c_str(), tls_ep.port());
+    }
     if (embedded) {
         std::printf(
             "Demo account: demo@example.com, password demo. Try:\n"
@@ -140,29 +169,75 @@ int serve_command(const Config& config) {
     limits.max_connections = config.max_connections;
     limits.login_timeout = config.login_timeout;
     limits.idle_timeout = config.idle_timeout;
-    session::ServerContext context{store, passwords, limits, commands::capabilities(), {}, 1};
+    session::ServerContext context{.store = store,
+                                   .passwords = passwords,
+                                   .limits = limits,
+                                   .capabilities = commands::capabilities()};
+    if (config.trusted_networks != "none")
+        context.trusted_networks = net::parse_networks(config.trusted_networks);
+    std::optional<net::TlsContextHolder> tls;
+    if (auto files = tls_files(config)) {
+        tls.emplace(*files);
+        context.tls = &*tls;
+    }
 
-    net::Listener listener(io.get_executor(), config.listen, [&](asio::ip::tcp::socket socket) {
+    auto start_session = [&](asio::ip::tcp::socket socket, bool implicit_tls) {
         auto s = std::make_shared<session::Session>(std::move(socket), context,
-                                                    commands::command_table());
+                                                    commands::command_table(), implicit_tls);
         // The lambda (and so `s`) lives in the spawned coroutine's frame,
         // keeping the session alive until run() returns.
         asio::co_spawn(
             io, [s]() -> asio::awaitable<void> { co_await s->run(); }, asio::detached);
+    };
+    net::Listener listener(io.get_executor(), config.listen, [&](asio::ip::tcp::socket socket) {
+        start_session(std::move(socket), false);
     });
     asio::co_spawn(io, listener.run(), asio::detached);
+    std::optional<net::Listener> tls_listener;
+    if (const std::string address = config.implicit_tls_listen(); !address.empty()) {
+        if (!tls)
+            throw std::runtime_error("tls_listen is set but tls_cert and tls_key are not");
+        tls_listener.emplace(io.get_executor(), address, [&](asio::ip::tcp::socket socket) {
+            start_session(std::move(socket), true);
+        });
+        asio::co_spawn(io, tls_listener->run(), asio::detached);
+    }
 
     asio::signal_set signals(io, SIGINT, SIGTERM);
+    // SIGHUP: read the certificate again. Sessions keep the context they
+    // started with; new handshakes use the new one.
+    asio::signal_set reload_signals(io, SIGHUP);
     signals.async_wait([&](const boost::system::error_code& ec, int sig) {
         if (ec)
             return;
         log::info("shutdown", "signal=", sig);
         listener.close();
+        if (tls_listener)
+            tls_listener->close();
+        reload_signals.cancel();
         for (auto* s : context.sessions)
             s->close();
     });
-    print_how_to_connect(listener.local_endpoint(), db.embedded.has_value());
+    std::function<void()> wait_for_reload = [&] {
+        reload_signals.async_wait([&](const boost::system::error_code& ec, int) {
+            if (ec)
+                return;
+            if (tls) {
+                std::string error = tls->reload();
+                if (error.empty())
+                    log::info("tls_reloaded", "cert=", tls->files().cert_file);
+                else
+                    log::error("tls_reload_failed", "error=\"", error, "\"");
+            }
+            wait_for_reload();
+        });
+    };
+    wait_for_reload();
+    print_how_to_connect(listener.local_endpoint(), tls_listener ? &*tls_listener : nullptr,
+                         db.embedded.has_value());
     log::info("listening", "address=", config.listen);
+    if (tls_listener)
+        log::info("listening_tls", "address=", config.implicit_tls_listen());
     io.run();
     log::info("stopped");
     return 0;

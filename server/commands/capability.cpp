@@ -8,7 +8,7 @@ namespace postimap::commands {
 // Lists what the server supports, RFC 3501 section 6.1.1.
 Awaitable capability(CommandContext& ctx, imap::Reader& args) {
     args.expect_end();
-    ctx.session.write(imap::untagged("CAPABILITY " + capabilities()));
+    ctx.session.write(imap::untagged("CAPABILITY " + ctx.session.capabilities()));
     co_return Completion::ok("CAPABILITY completed");
 }
 

@@ -16,6 +16,11 @@ Awaitable login(CommandContext& ctx, imap::Reader& args) {
     args.expect_end();
 
     auto& session = ctx.session;
+    // RFC 3501 6.2.3 and 7.1: with LOGINDISABLED advertised, LOGIN is refused
+    // before the password is even looked at.
+    if (!session.secure())
+        co_return Completion::no("Plain-text login is disabled without TLS; use STARTTLS",
+                                 "PRIVACYREQUIRED");
     auto record = co_await session.store().find_login(address);
     std::optional<std::string> secret;
     if (record && !record->disabled)
@@ -27,7 +32,7 @@ Awaitable login(CommandContext& ctx, imap::Reader& args) {
     }
     session.authenticate({record->user, record->tenant, address});
     log::info("login", "session=", session.id(), " peer=", session.peer(), " user=", address);
-    co_return Completion::ok("Logged in", "CAPABILITY " + capabilities());
+    co_return Completion::ok("Logged in", "CAPABILITY " + session.capabilities());
 }
 
 }  // namespace postimap::commands

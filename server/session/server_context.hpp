@@ -9,6 +9,8 @@
 
 #include "server/auth/password_checker.hpp"
 #include "server/imap/command_framer.hpp"
+#include "server/net/network.hpp"
+#include "server/net/tls_context.hpp"
 #include "storage/mail_store.hpp"
 
 namespace postimap::session {
@@ -31,7 +33,11 @@ struct ServerContext {
     SessionLimits limits;
     // The CAPABILITY list (without "CAPABILITY"), built by the command table.
     std::string capabilities;
-    std::unordered_set<Session*> sessions;  // open connections, for shutdown
+    // TLS for STARTTLS and the implicit-TLS port; null when not configured.
+    net::TlsContextHolder* tls = nullptr;
+    // Where LOGIN before TLS is allowed (loopback by default).
+    std::vector<net::Network> trusted_networks{};
+    std::unordered_set<Session*> sessions{};  // open connections, for shutdown
     std::uint64_t next_session_id = 1;
 };
 

@@ -55,16 +55,20 @@ const char* status_name(imap::Status s) {
 
 }  // namespace
 
-Session::Session(asio::ip::tcp::socket socket, ServerContext& server, const CommandTable& commands)
-    : socket_(std::move(socket)),
+Session::Session(asio::ip::tcp::socket socket, ServerContext& server, const CommandTable& commands,
+                 bool implicit_tls)
+    : stream_(std::move(socket)),
+      implicit_tls_(implicit_tls),
       server_(server),
       commands_(commands),
       framer_(server.limits.framer),
-      timeout_(socket_.get_executor()),
+      timeout_(stream_.get_executor()),
       id_(server.next_session_id++) {
     boost::system::error_code ec;
-    auto ep = socket_.remote_endpoint(ec);
+    auto ep = stream_.socket().remote_endpoint(ec);
     peer_ = ec ? "unknown" : ep.address().to_string() + ":" + std::to_string(ep.port());
+    if (!ec)
+        peer_address_ = ep.address();
     server_.sessions.insert(this);
 }
 
@@ -73,9 +77,31 @@ Session::~Session() {
 }
 
 void Session::close() {
-    boost::system::error_code ignored;
-    socket_.cancel(ignored);
+    stream_.cancel();
     state_ = State::logout;
+}
+
+bool Session::secure() const {
+    return stream_.is_tls() || net::in_any(server_.trusted_networks, peer_address_);
+}
+
+bool Session::can_start_tls() const {
+    return server_.tls != nullptr && !stream_.is_tls();
+}
+
+// RFC 3501 6.2.1 and 7.2.1: STARTTLS only while it can be used; LOGINDISABLED
+// where plain-text passwords are refused (RFC 2595 section 3.2). Once logged
+// in, the pre-login items are left out (RFC 3501 6.1.1's CAPABILITY after
+// LOGIN shows what the authenticated state offers).
+std::string Session::capabilities() const {
+    std::string caps = server_.capabilities;
+    if (state_ != State::not_authenticated)
+        return caps;
+    if (can_start_tls())
+        caps += " STARTTLS";
+    if (!secure())
+        caps += " LOGINDISABLED";
+    return caps;
 }
 
 void Session::authenticate(AuthenticatedUser user) {
@@ -104,15 +130,14 @@ void Session::arm_timeout() {
         if (ec || !self)
             return;
         self->timed_out_ = true;
-        boost::system::error_code ignored;
-        self->socket_.cancel(ignored);
+        self->stream_.cancel();
     });
 }
 
 asio::awaitable<void> Session::flush() {
     if (out_.empty())
         co_return;
-    co_await asio::async_write(socket_, asio::buffer(out_), asio::use_awaitable);
+    co_await stream_.write_all(asio::buffer(out_));
     out_.clear();
 }
 
@@ -130,14 +155,15 @@ asio::awaitable<void> Session::run() {
             co_await flush();
             co_return;
         }
-        write(imap::untagged_status(imap::Status::ok, "CAPABILITY " + server_.capabilities,
+        if (implicit_tls_ && !co_await handshake())
+            co_return;
+        write(imap::untagged_status(imap::Status::ok, "CAPABILITY " + capabilities(),
                                     "Postimap ready"));
         co_await flush();
         std::array<char, 16384> buffer;
         while (state_ != State::logout) {
             arm_timeout();
-            std::size_t n =
-                co_await socket_.async_read_some(asio::buffer(buffer), asio::use_awaitable);
+            std::size_t n = co_await stream_.read_some(asio::buffer(buffer));
             timeout_.cancel();
             framer_.feed(std::string_view(buffer.data(), n));
             for (;;) {
@@ -151,27 +177,51 @@ asio::awaitable<void> Session::run() {
                 } else {
                     co_await reject(std::get<imap::RejectedCommand>(event));
                 }
-                if (state_ == State::logout)
+                if (state_ == State::logout || starttls_pending_)
                     break;
             }
             co_await flush();
+            if (starttls_pending_) {
+                // RFC 3501 6.2.1 / RFC 2595 3.1: the handshake follows the
+                // OK at once; bytes the client sent after STARTTLS were not
+                // protected by TLS and must not be taken as commands.
+                starttls_pending_ = false;
+                framer_.discard_buffered();
+                if (!co_await handshake())
+                    break;
+            }
         }
     } catch (const boost::system::system_error& e) {
         if (timed_out_) {
             log::info("autologout", "session=", id_);
             // Best effort: the client may be gone already.
             out_ = imap::untagged_status(imap::Status::bye, "", "Autologout; idle for too long");
-            boost::system::error_code ignored;
-            asio::write(socket_, asio::buffer(out_), ignored);
+            stream_.write_now(asio::buffer(out_));
         } else if (e.code() != asio::error::eof && e.code() != asio::error::connection_reset) {
             log::info("connection_error", "session=", id_, " error=\"", e.what(), "\"");
         }
     }
     timeout_.cancel();
-    boost::system::error_code ignored;
-    socket_.shutdown(asio::ip::tcp::socket::shutdown_both, ignored);
-    socket_.close(ignored);
+    stream_.close();
     log::info("disconnect", "session=", id_);
+}
+
+// The TLS handshake, bounded by the login timeout. False when it failed
+// (logged; the connection is then closed without a word, as there is no
+// channel to say one on).
+asio::awaitable<bool> Session::handshake() {
+    arm_timeout();
+    try {
+        co_await stream_.start_tls(server_.tls->current());
+    } catch (const boost::system::system_error& e) {
+        timeout_.cancel();
+        const std::string why = timed_out_ ? "handshake timed out" : e.code().message();
+        log::info("tls_failed", "session=", id_, " peer=", peer_, " error=\"", why, "\"");
+        co_return false;
+    }
+    timeout_.cancel();
+    log::info("tls", "session=", id_, " ", stream_.tls_description());
+    co_return true;
 }
 
 asio::awaitable<void> Session::reject(const imap::RejectedCommand& r) {

@@ -10,6 +10,7 @@
 #include <string>
 
 #include "server/imap/command_framer.hpp"
+#include "server/net/stream.hpp"
 #include "server/session/command.hpp"
 #include "server/session/server_context.hpp"
 #include "server/session/session_state.hpp"
@@ -20,7 +21,9 @@ namespace asio = boost::asio;
 
 class Session : public std::enable_shared_from_this<Session> {
   public:
-    Session(asio::ip::tcp::socket socket, ServerContext& server, const CommandTable& commands);
+    // With `implicit_tls`, the TLS handshake comes before the greeting.
+    Session(asio::ip::tcp::socket socket, ServerContext& server, const CommandTable& commands,
+            bool implicit_tls = false);
     ~Session();
 
     // The caller keeps the Session alive (a shared_ptr) until this returns.
@@ -33,6 +36,16 @@ class Session : public std::enable_shared_from_this<Session> {
     storage::MailStore& store() { return server_.store; }
     std::uint64_t id() const { return id_; }
     const std::string& peer() const { return peer_; }
+    bool is_tls() const { return stream_.is_tls(); }
+    // TLS, loopback or a trusted network: plain-text passwords may be sent.
+    bool secure() const;
+    // STARTTLS can be offered: TLS is configured and not yet active.
+    bool can_start_tls() const;
+    // The CAPABILITY list for this connection's state, without "CAPABILITY".
+    std::string capabilities() const;
+    // The TLS handshake starts once the tagged response is sent, and
+    // whatever the client pipelined after STARTTLS is discarded.
+    void start_tls_after_response() { starttls_pending_ = true; }
     State state() const { return state_; }
     const AuthenticatedUser& user() const { return *user_; }
     SelectedMailbox& selected() { return *selected_; }
@@ -58,8 +71,11 @@ class Session : public std::enable_shared_from_this<Session> {
     asio::awaitable<void> refresh_selected();
     asio::awaitable<void> reject(const imap::RejectedCommand& rejected);
     void arm_timeout();
+    asio::awaitable<bool> handshake();
 
-    asio::ip::tcp::socket socket_;
+    net::Stream stream_;
+    bool implicit_tls_;
+    asio::ip::address peer_address_;
     ServerContext& server_;
     const CommandTable& commands_;
     imap::CommandFramer framer_;
@@ -71,6 +87,7 @@ class Session : public std::enable_shared_from_this<Session> {
     std::optional<SelectedMailbox> selected_;
     bool refresh_pending_ = false;
     bool timed_out_ = false;
+    bool starttls_pending_ = false;
     std::string out_;
 };
 

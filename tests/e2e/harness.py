@@ -73,6 +73,7 @@ class Server:
 
     def _start_once(self, timeout):
         self.port = free_port()
+        self.tls_port = free_port()
         log_offset = os.path.getsize(self.log_path) if os.path.exists(self.log_path) else 0
         env = dict(os.environ)
         for k in list(env):
@@ -82,6 +83,7 @@ class Server:
         env.update({
             "POSTIMAP_CONFIG": "/dev/null",  # no stray ./postimap.conf
             "POSTIMAP_LISTEN": "%s:%d" % (HOST, self.port),
+            "POSTIMAP_TLS_LISTEN": "%s:%d" % (HOST, self.tls_port),
             "POSTIMAP_DATA_DIR": self.data_dir,
             "POSTIMAP_LOG_LEVEL": "debug",
         })

@@ -34,6 +34,24 @@ TEST(Config, AppliesSizesWithUnitsAndRejectsNonsense) {
     EXPECT_THROW(apply_setting(c, "auto_migrate", "maybe"), std::runtime_error);
 }
 
+TEST(Config, ImplicitTlsListenerDefaultsOnlyForTheEmbeddedSetup) {
+    Config c;
+    EXPECT_EQ(c.implicit_tls_listen(), "127.0.0.1:1993");
+    EXPECT_TRUE(apply_setting(c, "tls_listen", "off"));
+    EXPECT_EQ(c.implicit_tls_listen(), "");
+    Config production;
+    production.dsn = "host=db";
+    EXPECT_EQ(production.implicit_tls_listen(), "");
+    EXPECT_TRUE(apply_setting(production, "tls_listen", ":993"));
+    EXPECT_EQ(production.implicit_tls_listen(), ":993");
+    EXPECT_EQ(production.trusted_networks, "127.0.0.0/8, ::1");
+    EXPECT_TRUE(apply_setting(production, "trusted_networks", "none"));
+    EXPECT_TRUE(apply_setting(production, "tls_cert", "/etc/c.pem"));
+    EXPECT_TRUE(apply_setting(production, "tls_key", "/etc/k.pem"));
+    EXPECT_EQ(production.tls_cert, "/etc/c.pem");
+    EXPECT_EQ(production.tls_key, "/etc/k.pem");
+}
+
 class ConfigFile : public ::testing::Test {
   protected:
     void SetUp() override {

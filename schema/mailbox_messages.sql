@@ -21,6 +21,9 @@ create table mailbox_messages (
 create index mailbox_messages_modseq on mailbox_messages (user_id, mailbox_id, modseq);
 create index mailbox_messages_internal_date on mailbox_messages (user_id, mailbox_id, internal_date);
 create index mailbox_messages_unseen on mailbox_messages (user_id, mailbox_id, uid) where not seen;
+-- SELECT lists the keywords in use from the few rows that have any (0006).
+create index mailbox_messages_with_keywords on mailbox_messages (user_id, mailbox_id)
+    where keywords <> '{}';
 create index mailbox_messages_deleted on mailbox_messages (user_id, mailbox_id, uid) where deleted;
 create index mailbox_messages_flagged on mailbox_messages (user_id, mailbox_id, uid) where flagged;
 create index mailbox_messages_keywords on mailbox_messages using gin (keywords);

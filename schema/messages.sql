@@ -44,7 +44,10 @@ create table message_headers (
     foreign key (tenant_id, message_id) references messages (tenant_id, id) on delete cascade
 );
 create index message_headers_name on message_headers (tenant_id, name);
-create index message_headers_value_trgm on message_headers using gin (value gin_trgm_ops);
+-- Trigrams of the whole line: TEXT matches "Name: value", HEADER the pattern
+-- "name: %text%" (migration 0006).
+create index message_headers_line_trgm on message_headers
+    using gin ((name || ': ' || value) gin_trgm_ops);
 
 -- Addresses from From, Sender, Reply-To, To, Cc and Bcc, for SEARCH FROM/TO/...
 create table message_addresses (

@@ -3,11 +3,11 @@
 //   postimap migrate  apply the schema migrations and exit
 // Without a DSN in the configuration, both use the embedded PostgreSQL
 // cluster in data_dir, starting it if needed.
+#include <sys/stat.h>
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/detached.hpp>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/signal_set.hpp>
-#include <sys/stat.h>
 
 #include <cstdio>
 #include <functional>

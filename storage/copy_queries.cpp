@@ -17,10 +17,10 @@ const pg::Statement kLockTarget{"copy_lock_target",
 const pg::Statement kCopyRows{
     "copy_rows",
     "with src as (select mm.*, row_number() over (order by mm.uid) - 1 as n"
-    "             from mailbox_messages mm"
-    "             join unnest($3::bigint[], $4::bigint[]) as r(lo, hi)"
-    "               on mm.uid between r.lo and r.hi"
-    "             where mm.user_id = $1 and mm.mailbox_id = $2),"
+    "             from unnest($3::bigint[], $4::bigint[]) as r(lo, hi)"
+    "             cross join lateral (select * from mailbox_messages"
+    "               where user_id = $1 and mailbox_id = $2 and uid between r.lo and r.hi"
+    "               offset 0) mm),"
     " ins as (insert into mailbox_messages (user_id, mailbox_id, uid, tenant_id, message_id,"
     "           modseq, seen, answered, flagged, deleted, draft, keywords, internal_date)"
     "         select $1, $5, $6 + n, tenant_id, message_id, $7, seen, answered, flagged,"

@@ -11,12 +11,10 @@ namespace postimap::storage {
 namespace {
 
 // $5: 0 add, 1 remove, 2 replace. $6..$10: the system flags named by the
-// command; $11: its keywords. Keywords are kept sorted and distinct, so
-// arrays compare by value.
-// $5: 0 add, 1 remove, 2 replace. $6..$10: the system flags named by the
 // command; $11: its keywords. The new values are computed from the row being
 // updated (flag_after, keywords_after in schema/mailbox_messages.sql), so a
-// concurrent STORE's change is kept.
+// concurrent STORE's change is kept. Keywords are kept sorted and distinct,
+// so arrays compare by value.
 const pg::Statement kChangeFlags{
     "change_flags",
     "with lock as (select highestmodseq from mailboxes where user_id = $1 and id = $2"
@@ -29,8 +27,13 @@ const pg::Statement kChangeFlags{
     "   draft = flag_after(mm.draft, $5::int, $10),"
     "   keywords = keywords_after(mm.keywords, $5::int, $11::text[]),"
     "   modseq = (select highestmodseq + 1 from lock)"
-    "  from unnest($3::bigint[], $4::bigint[]) as r(lo, hi)"
-    "  where mm.user_id = $1 and mm.mailbox_id = $2 and mm.uid between r.lo and r.hi"
+    // One primary-key range scan per range (LATERAL ... OFFSET 0), not a
+    // scan of the whole mailbox against the ranges.
+    "  from (select t.uid from unnest($3::bigint[], $4::bigint[]) as r(lo, hi)"
+    "        cross join lateral (select uid from mailbox_messages"
+    "          where user_id = $1 and mailbox_id = $2 and uid between r.lo and r.hi"
+    "          offset 0) t) sel"
+    "  where mm.user_id = $1 and mm.mailbox_id = $2 and mm.uid = sel.uid"
     "   and (mm.seen, mm.answered, mm.flagged, mm.deleted, mm.draft, mm.keywords)"
     "       is distinct from (flag_after(mm.seen, $5::int, $6),"
     "         flag_after(mm.answered, $5::int, $7), flag_after(mm.flagged, $5::int, $8),"

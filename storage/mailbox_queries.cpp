@@ -29,7 +29,8 @@ const pg::Statement kOpenMailbox{
     " (select min(mm.uid) from mailbox_messages mm"
     "   where mm.user_id = m.user_id and mm.mailbox_id = m.id and not mm.seen),"
     " coalesce((select array_agg(distinct k) from mailbox_messages mm, unnest(mm.keywords) k"
-    "           where mm.user_id = m.user_id and mm.mailbox_id = m.id), '{}'),"
+    "           where mm.user_id = m.user_id and mm.mailbox_id = m.id"
+    "             and mm.keywords <> '{}'), '{}'),"
     " m.recent_uid"
     " from mailboxes m where m.user_id = $1 and m.name = $2"};
 

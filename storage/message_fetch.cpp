@@ -5,19 +5,66 @@
 namespace postimap::storage {
 namespace {
 
+// The system flags in one int4 (bit 0 \Seen, 1 \Answered, 2 \Flagged,
+// 3 \Deleted, 4 \Draft) and keywords NULL when there are none: a FLAGS sync
+// of a large mailbox spends most of its time in libpq's per-cell work, so
+// fewer cells per row make it measurably faster. (In SQL, | and << bind
+// equally and from the left: the parentheses matter.)
+#define POSTIMAP_FLAG_COLUMNS                                                             \
+    "select mm.uid::int8, (mm.seen::int | (mm.answered::int << 1)"                        \
+    " | (mm.flagged::int << 2) | (mm.deleted::int << 3) | (mm.draft::int << 4)),"         \
+    " case when cardinality(mm.keywords) > 0 then array_to_string(mm.keywords, ' ') end," \
+    " extract(epoch from mm.internal_date)::int8"
+
+// The rows of the UID ranges $3/$4: one primary-key range scan per range.
+// LATERAL with OFFSET 0 keeps the planner from flattening the subquery and
+// scanning the whole mailbox against the ranges instead (it did: 30 ms for
+// 50 messages of a 100 000-message mailbox).
+#define POSTIMAP_ROWS_IN_RANGES                                                        \
+    " from unnest($3::bigint[], $4::bigint[]) as r(lo, hi)"                            \
+    " cross join lateral (select * from mailbox_messages mm"                           \
+    "   where mm.user_id = $1 and mm.mailbox_id = $2 and mm.uid between r.lo and r.hi" \
+    "   offset 0) mm"
+
 // Binary results: the message bytes arrive as they are, without hex.
 const pg::Statement kFetch{
     "fetch_messages",
-    "select mm.uid::int8, mm.seen, mm.answered, mm.flagged, mm.deleted, mm.draft,"
-    " array_to_string(mm.keywords, ' '), extract(epoch from mm.internal_date)::int8,"
-    " m.size::int8, case when $5 or ($6 and m.structure is null) then m.raw end,"
-    " case when $6 then m.structure::text end"
-    " from mailbox_messages mm"
-    " join unnest($3::bigint[], $4::bigint[]) as r(lo, hi) on mm.uid between r.lo and r.hi"
+    POSTIMAP_FLAG_COLUMNS
+    ", m.size::int8, case when $5 or ($6 and m.structure is null) then m.raw end,"
+    " case when $6 then m.structure::text end" POSTIMAP_ROWS_IN_RANGES
     " join messages m on m.tenant_id = mm.tenant_id and m.id = mm.message_id"
-    " where mm.user_id = $1 and mm.mailbox_id = $2"
     " order by mm.uid",
     pg::Format::binary};
+
+// Flags and dates only: no join with the (large, shared) messages table.
+// $5 and $6 are named only so that both statements take the same parameters.
+const pg::Statement kFetchFlags{
+    "fetch_flags",
+    POSTIMAP_FLAG_COLUMNS
+    ", 0::int8, null::bytea, null::text, $5::bool, $6::bool" POSTIMAP_ROWS_IN_RANGES
+    " order by mm.uid",
+    pg::Format::binary};
+
+// One range (1:*, say): a plain index range scan, already in UID order, so
+// no sort of the rows.
+const pg::Statement kFetchFlagsOneRange{
+    "fetch_flags_one_range",
+    POSTIMAP_FLAG_COLUMNS
+    ", 0::int8, null::bytea, null::text, $5::bool, $6::bool"
+    " from mailbox_messages mm"
+    " where mm.user_id = $1 and mm.mailbox_id = $2 and mm.uid between ($3::bigint[])[1]"
+    "   and ($4::bigint[])[1]"
+    " order by mm.uid",
+    pg::Format::binary};
+
+#undef POSTIMAP_ROWS_IN_RANGES
+#undef POSTIMAP_FLAG_COLUMNS
+
+const pg::Statement& statement_for(const FetchNeeds& needs, std::size_t ranges) {
+    if (needs.raw || needs.structure || needs.size)
+        return kFetch;
+    return ranges == 1 ? kFetchFlagsOneRange : kFetchFlags;
+}
 
 }  // namespace
 
@@ -27,21 +74,24 @@ asio::awaitable<std::vector<MessageData>> MailStore::fetch(UserId user, MailboxI
     auto [lows, highs] = split_ranges(ranges);
     auto conn = co_await pool_.acquire();
     auto r = co_await conn->exec(
-        kFetch, pg::Params(user.value, mailbox.value, lows, highs, needs.raw, needs.structure));
+        statement_for(needs, ranges.size()),
+        pg::Params(user.value, mailbox.value, lows, highs, needs.raw, needs.structure));
     std::vector<MessageData> out;
     out.reserve(r.rows());
     for (int i = 0; i < r.rows(); ++i) {
         auto row = r[i];
         MessageData m;
         m.uid = Uid{static_cast<std::uint32_t>(row.int64(0))};
-        m.flags.system = {row.boolean(1), row.boolean(2), row.boolean(3), row.boolean(4),
-                          row.boolean(5)};
-        m.flags.keywords = split_keywords(row.text(6));
-        m.internal_date = row.int64(7);
-        m.size = row.int64(8);
-        if (!row.is_null(9))
-            m.raw = row.bytea(9);
-        m.structure = row.opt_str(10);
+        const auto bits = row.int64(1);
+        m.flags.system = {(bits & 1) != 0, (bits & 2) != 0, (bits & 4) != 0, (bits & 8) != 0,
+                          (bits & 16) != 0};
+        if (!row.is_null(2))
+            m.flags.keywords = split_keywords(row.text(2));
+        m.internal_date = row.int64(3);
+        m.size = row.int64(4);
+        if (!row.is_null(5))
+            m.raw = row.bytea(5);
+        m.structure = row.opt_str(6);
         out.push_back(std::move(m));
     }
     co_return out;

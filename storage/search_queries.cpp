@@ -6,10 +6,10 @@ namespace postimap::storage {
 asio::awaitable<std::vector<Uid>> MailStore::search(UserId user, MailboxId mailbox,
                                                     const SearchNode& criteria) {
     pg::Params params(user.value, mailbox.value);
-    std::string sql =
-        "select mm.uid from mailbox_messages mm"
-        " join messages m on m.tenant_id = mm.tenant_id and m.id = mm.message_id"
-        " where mm.user_id = $1 and mm.mailbox_id = $2 and ";
+    std::string sql = "select mm.uid from mailbox_messages mm";
+    if (search_needs_message_row(criteria))
+        sql += " join messages m on m.tenant_id = mm.tenant_id and m.id = mm.message_id";
+    sql += " where mm.user_id = $1 and mm.mailbox_id = $2 and ";
     sql += search_condition(criteria, params);
     sql += " order by mm.uid";
     auto conn = co_await pool_.acquire();

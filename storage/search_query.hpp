@@ -14,6 +14,10 @@ namespace postimap::storage {
 // `params`, numbered after those already there.
 std::string search_condition(const SearchNode& node, pg::Params& params);
 
+// Whether the condition reads `m` (size, Date: header); without it, the
+// query need not join messages at all.
+bool search_needs_message_row(const SearchNode& node);
+
 // ILIKE pattern matching `text` anywhere, with \, % and _ taken literally.
 std::string contains_pattern(std::string_view text);
 

@@ -16,7 +16,7 @@ namespace {
 
 // Messages per query: bounds the bytes held in memory at once.
 constexpr std::uint32_t kBodyBatch = 64;
-constexpr std::uint32_t kMetadataBatch = 4096;
+constexpr std::uint32_t kMetadataBatch = 16384;
 
 // The message's parsed structure: stored at ingest; parsed here only for
 // rows stored before that column existed.
@@ -121,9 +121,10 @@ Awaitable fetch(CommandContext& ctx, imap::Reader& args) {
                 for (const auto& c : changed)
                     newly_seen.push_back(c.uid);
             }
-            auto rows = co_await session.store().fetch(
-                user, box.id, range,
-                {.raw = items.needs_raw(), .structure = items.needs_structure()});
+            auto rows = co_await session.store().fetch(user, box.id, range,
+                                                       {.raw = items.needs_raw(),
+                                                        .structure = items.needs_structure(),
+                                                        .size = items.size});
             for (const auto& m : rows) {
                 auto msn = box.msn_of(m.uid);
                 if (!msn)

@@ -14,8 +14,7 @@ asio::ip::tcp::socket& Stream::socket() {
 
 asio::awaitable<void> Stream::start_tls(std::shared_ptr<asio::ssl::context> context) {
     context_ = std::move(context);
-    tls_ = std::make_unique<asio::ssl::stream<asio::ip::tcp::socket>>(std::move(plain_),
-                                                                       *context_);
+    tls_ = std::make_unique<asio::ssl::stream<asio::ip::tcp::socket>>(std::move(plain_), *context_);
     co_await tls_->async_handshake(asio::ssl::stream_base::server, asio::use_awaitable);
 }
 

@@ -128,6 +128,34 @@ TEST_F(MailboxOpsTest, ExpungeRemovesDeletedAndLeavesTombstones) {
     EXPECT_EQ(append(alice, "INBOX", "Subject: new\r\n\r\n").uid, Uid{6});
 }
 
+// Each system flag alone, through every fetch statement (flags only with one
+// range, flags only with several ranges, with the message row): the flags
+// travel packed in one integer, and a wrong bit would swap them.
+TEST_F(MailboxOpsTest, FetchReportsEachSystemFlagByItself) {
+    auto box = inbox_with(5);
+    for (int bit = 0; bit < 5; ++bit) {
+        storage::Flags f;
+        f.system = {bit == 0, bit == 1, bit == 2, bit == 3, bit == 4};
+        const std::vector<storage::UidRange> one{{Uid(bit + 1), Uid(bit + 1)}};
+        run(io, store->change_flags(alice.user, box, one, FlagChange::replace, f));
+    }
+    const std::vector<storage::UidRange> whole{{Uid{1}, Uid{5}}};
+    const std::vector<storage::UidRange> split{{Uid{1}, Uid{2}}, {Uid{3}, Uid{5}}};
+    for (auto needs : {storage::FetchNeeds{}, storage::FetchNeeds{.size = true}}) {
+        for (const auto* ranges : {&whole, &split}) {
+            auto rows = run(io, store->fetch(alice.user, box, *ranges, needs));
+            ASSERT_EQ(rows.size(), 5u);
+            for (int bit = 0; bit < 5; ++bit) {
+                const auto& s = rows[bit].flags.system;
+                const storage::SystemFlags want{bit == 0, bit == 1, bit == 2, bit == 3, bit == 4};
+                EXPECT_EQ(s, want) << "message " << bit + 1;
+                EXPECT_EQ(rows[bit].uid, Uid(bit + 1));
+                EXPECT_TRUE(rows[bit].flags.keywords.empty());
+            }
+        }
+    }
+}
+
 TEST_F(MailboxOpsTest, CopyKeepsFlagsAndDateAndSharesBytes) {
     auto box = inbox_with(3);
     run(io, store->change_flags(alice.user, box, {{Uid{2}, Uid{2}}}, FlagChange::add,

@@ -70,6 +70,14 @@ bool apply_setting(Config& c, const std::string& key, const std::string& value) 
         c.login_timeout = std::chrono::seconds(parse_size(key, value));
     else if (key == "idle_timeout")
         c.idle_timeout = std::chrono::seconds(parse_size(key, value));
+    else if (key == "login_failure_delay")
+        c.login_failure_delay = std::chrono::milliseconds(parse_size(key, value));
+    else if (key == "login_failure_max_delay")
+        c.login_failure_max_delay = std::chrono::milliseconds(parse_size(key, value));
+    else if (key == "login_max_failures")
+        c.login_max_failures = parse_size(key, value);
+    else if (key == "login_failure_window")
+        c.login_failure_window = std::chrono::seconds(parse_size(key, value));
     else if (key == "tls_listen")
         c.tls_listen = value;
     else if (key == "tls_cert")

@@ -21,6 +21,15 @@ struct Config {
     std::chrono::seconds login_timeout{60};   // before authentication
     std::chrono::seconds idle_timeout{1800};  // after (RFC 3501 5.4: at least 30 min)
     std::string log_level = "info";
+    // Failed logins: the first is answered after login_failure_delay, each
+    // further one (same address or account, within login_failure_window)
+    // after twice the last, up to login_failure_max_delay; after
+    // login_max_failures the address or account is refused until the
+    // window passes.
+    std::chrono::milliseconds login_failure_delay{1000};
+    std::chrono::milliseconds login_failure_max_delay{15000};
+    std::size_t login_max_failures = 20;
+    std::chrono::seconds login_failure_window{600};
     std::optional<bool> auto_migrate;  // default: on for embedded, off with a DSN
     // Implicit TLS listener; unset: 127.0.0.1:1993 for the embedded default,
     // none otherwise. "off" or empty: none.

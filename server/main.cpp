@@ -9,6 +9,7 @@
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/signal_set.hpp>
 
+#include <algorithm>
 #include <cstdio>
 #include <functional>
 #include <iostream>
@@ -175,6 +176,28 @@ int serve_command(const Config& config) {
                                    .capabilities = commands::capabilities()};
     if (config.trusted_networks != "none")
         context.trusted_networks = net::parse_networks(config.trusted_networks);
+    auth::ThrottleSettings throttle_settings;
+    throttle_settings.base_delay = config.login_failure_delay;
+    throttle_settings.max_delay =
+        std::max(config.login_failure_max_delay, config.login_failure_delay);
+    throttle_settings.max_failures = static_cast<unsigned>(config.login_max_failures);
+    throttle_settings.window = config.login_failure_window;
+    auth::LoginThrottle throttle(throttle_settings);
+    context.throttle = &throttle;
+    // Cyrus SASL looks secrets up through the store, on this event loop.
+    std::optional<auth::SaslService> sasl;
+    try {
+        sasl.emplace(io.get_executor(),
+                     [&store](std::string user) -> asio::awaitable<std::optional<std::string>> {
+                         auto record = co_await store.find_login(user);
+                         if (!record || record->disabled)
+                             co_return std::nullopt;
+                         co_return record->password_secret;
+                     });
+        context.sasl = &*sasl;
+    } catch (const std::exception& e) {
+        log::error("sasl_unavailable", "error=\"", e.what(), "\"");
+    }
     std::optional<net::TlsContextHolder> tls;
     if (auto files = tls_files(config)) {
         tls.emplace(*files);

@@ -16,6 +16,7 @@ constexpr std::array kCommands = {
     session::CommandSpec{"LOGOUT", logout, StateMask::any_state},
     session::CommandSpec{"LOGIN", login, StateMask::not_authenticated},
     session::CommandSpec{"STARTTLS", starttls, StateMask::not_authenticated},
+    session::CommandSpec{"AUTHENTICATE", authenticate, StateMask::not_authenticated},
     session::CommandSpec{"LIST", list, kAuthenticated},
     session::CommandSpec{"CREATE", create, kAuthenticated},
     session::CommandSpec{"SELECT", select, kAuthenticated},

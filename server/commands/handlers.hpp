@@ -14,6 +14,7 @@ Awaitable capability(CommandContext& ctx, imap::Reader& args);
 Awaitable noop(CommandContext& ctx, imap::Reader& args);
 Awaitable logout(CommandContext& ctx, imap::Reader& args);
 Awaitable starttls(CommandContext& ctx, imap::Reader& args);
+Awaitable authenticate(CommandContext& ctx, imap::Reader& args);
 Awaitable login(CommandContext& ctx, imap::Reader& args);
 Awaitable list(CommandContext& ctx, imap::Reader& args);  // LIST and LSUB
 Awaitable create(CommandContext& ctx, imap::Reader& args);

@@ -1,6 +1,7 @@
 #include "log/log.hpp"
 #include "server/commands/command_table.hpp"
 #include "server/commands/handlers.hpp"
+#include "server/commands/login_guard.hpp"
 #include "server/session/session.hpp"
 
 namespace postimap::commands {
@@ -21,15 +22,16 @@ Awaitable login(CommandContext& ctx, imap::Reader& args) {
     if (!session.secure())
         co_return Completion::no("Plain-text login is disabled without TLS; use STARTTLS",
                                  "PRIVACYREQUIRED");
+    if (auto refusal = co_await refusal_if_throttled(session, address))
+        co_return *refusal;
     auto record = co_await session.store().find_login(address);
     std::optional<std::string> secret;
     if (record && !record->disabled)
         secret = record->password_secret;
     bool ok = co_await session.server().passwords.check(secret, std::move(password));
-    if (!ok) {
-        log::info("login_failed", "session=", session.id(), " peer=", session.peer());
-        co_return Completion::no("Invalid credentials", "AUTHENTICATIONFAILED");
-    }
+    if (!ok)
+        co_return co_await login_failed(session, address, "LOGIN", "bad credentials");
+    login_succeeded(session, address);
     session.authenticate({record->user, record->tenant, address});
     log::info("login", "session=", session.id(), " peer=", session.peer(), " user=", address);
     co_return Completion::ok("Logged in", "CAPABILITY " + session.capabilities());

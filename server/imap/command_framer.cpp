@@ -73,6 +73,28 @@ void CommandFramer::discard_buffered() {
     skip_tail_.clear();
 }
 
+std::optional<std::string> CommandFramer::take_line(bool& too_long) {
+    too_long = false;
+    auto lf = in_.find('\n', pos_);
+    if (lf == std::string::npos) {
+        if (in_.size() - pos_ > limits_.max_line) {
+            too_long = true;
+            discard_buffered();
+        }
+        return std::nullopt;
+    }
+    std::string line = in_.substr(pos_, lf - pos_);
+    pos_ = lf + 1;
+    scanned_ = 0;
+    if (!line.empty() && line.back() == '\r')
+        line.pop_back();
+    if (line.size() > limits_.max_line) {
+        too_long = true;
+        return std::nullopt;
+    }
+    return line;
+}
+
 void CommandFramer::compact() {
     if (pos_ > 0 && (pos_ == in_.size() || pos_ > 65536)) {
         in_.erase(0, pos_);

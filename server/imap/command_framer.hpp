@@ -8,6 +8,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <variant>
@@ -51,6 +52,10 @@ class CommandFramer {
     // any half-read command.
     std::size_t buffered() const { return in_.size() - pos_ + command_.size(); }
     void discard_buffered();
+    // Inside a command that talks back and forth (AUTHENTICATE): the next
+    // whole line, without its CRLF, if one is buffered. `too_long` is set
+    // (and the buffer dropped) when a line grows past the line limit.
+    std::optional<std::string> take_line(bool& too_long);
 
   private:
     // closed: after a fatal rejection nothing more is read as commands.

@@ -12,6 +12,10 @@ asio::ip::tcp::socket& Stream::socket() {
     return tls_ ? tls_->next_layer() : plain_;
 }
 
+const asio::ip::tcp::socket& Stream::socket() const {
+    return tls_ ? tls_->next_layer() : plain_;
+}
+
 asio::awaitable<void> Stream::start_tls(std::shared_ptr<asio::ssl::context> context) {
     context_ = std::move(context);
     tls_ = std::make_unique<asio::ssl::stream<asio::ip::tcp::socket>>(std::move(plain_), *context_);

@@ -20,6 +20,7 @@ class Stream {
 
     asio::any_io_executor get_executor() { return socket().get_executor(); }
     asio::ip::tcp::socket& socket();
+    const asio::ip::tcp::socket& socket() const;
 
     // Runs the server side of the TLS handshake; afterwards every read and
     // write goes through TLS. The context stays alive as long as the stream.

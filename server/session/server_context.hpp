@@ -7,7 +7,9 @@
 #include <string>
 #include <unordered_set>
 
+#include "server/auth/login_throttle.hpp"
 #include "server/auth/password_checker.hpp"
+#include "server/auth/sasl_service.hpp"
 #include "server/imap/command_framer.hpp"
 #include "server/net/network.hpp"
 #include "server/net/tls_context.hpp"
@@ -35,6 +37,10 @@ struct ServerContext {
     std::string capabilities;
     // TLS for STARTTLS and the implicit-TLS port; null when not configured.
     net::TlsContextHolder* tls = nullptr;
+    // AUTHENTICATE; null when Cyrus SASL could not be set up.
+    auth::SaslService* sasl = nullptr;
+    // Failed-login delays and limits; null: none.
+    auth::LoginThrottle* throttle = nullptr;
     // Where LOGIN before TLS is allowed (loopback by default).
     std::vector<net::Network> trusted_networks{};
     std::unordered_set<Session*> sessions{};  // open connections, for shutdown

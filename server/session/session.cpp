@@ -101,6 +101,11 @@ std::string Session::capabilities() const {
         caps += " STARTTLS";
     if (!secure())
         caps += " LOGINDISABLED";
+    if (server_.sasl) {
+        for (const auto& m : server_.sasl->mechanisms(secure()))
+            caps += " AUTH=" + m;
+        caps += " SASL-IR";
+    }
     return caps;
 }
 
@@ -139,6 +144,35 @@ asio::awaitable<void> Session::flush() {
         co_return;
     co_await stream_.write_all(asio::buffer(out_));
     out_.clear();
+}
+
+asio::awaitable<std::string> Session::read_continuation_line() {
+    co_await flush();
+    std::array<char, 4096> buffer;
+    for (;;) {
+        bool too_long = false;
+        if (auto line = framer_.take_line(too_long))
+            co_return std::move(*line);
+        if (too_long)
+            throw imap::SyntaxError("Line exceeds the limit of " +
+                                    std::to_string(server_.limits.framer.max_line) + " bytes");
+        arm_timeout();
+        std::size_t n = co_await stream_.read_some(asio::buffer(buffer));
+        timeout_.cancel();
+        framer_.feed(std::string_view(buffer.data(), n));
+    }
+}
+
+std::string Session::local_ip_port() const {
+    boost::system::error_code ec;
+    auto ep = stream_.socket().local_endpoint(ec);
+    return ec ? "" : ep.address().to_string() + ";" + std::to_string(ep.port());
+}
+
+std::string Session::remote_ip_port() const {
+    boost::system::error_code ec;
+    auto ep = stream_.socket().remote_endpoint(ec);
+    return ec ? "" : ep.address().to_string() + ";" + std::to_string(ep.port());
 }
 
 asio::awaitable<void> Session::flush_if_large() {

@@ -36,6 +36,8 @@ class Session : public std::enable_shared_from_this<Session> {
     storage::MailStore& store() { return server_.store; }
     std::uint64_t id() const { return id_; }
     const std::string& peer() const { return peer_; }
+    // The client's IP address alone (throttling is per address, not port).
+    std::string peer_ip() const { return peer_address_.to_string(); }
     bool is_tls() const { return stream_.is_tls(); }
     // TLS, loopback or a trusted network: plain-text passwords may be sent.
     bool secure() const;
@@ -63,6 +65,12 @@ class Session : public std::enable_shared_from_this<Session> {
     // "* n EXPUNGE" numbered after the ones before it (RFC 3501 7.4.1).
     void report_expunged(const std::vector<storage::Uid>& uids);
     asio::awaitable<void> flush_if_large();
+    // Sends what is queued, then reads one line of the client's (a SASL
+    // response), without CRLF. Throws imap::SyntaxError if it is too long.
+    asio::awaitable<std::string> read_continuation_line();
+    // "ip;port" of each end, as Cyrus SASL wants them.
+    std::string local_ip_port() const;
+    std::string remote_ip_port() const;
 
   private:
     asio::awaitable<void> flush();

@@ -86,6 +86,10 @@ class Server:
             "POSTIMAP_TLS_LISTEN": "%s:%d" % (HOST, self.tls_port),
             "POSTIMAP_DATA_DIR": self.data_dir,
             "POSTIMAP_LOG_LEVEL": "debug",
+            # Failed logins are part of many tests: no penalty delays and no
+            # lockout here; test_throttle.py runs with the real mechanism.
+            "POSTIMAP_LOGIN_FAILURE_DELAY": "0",
+            "POSTIMAP_LOGIN_MAX_FAILURES": "100000",
         })
         env.update(self.extra_env)
         started = time.monotonic()

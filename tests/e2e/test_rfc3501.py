@@ -138,8 +138,10 @@ class Rfc3501Test(ServerTestCase):
             caps = untagged[0].wire[len(b"* CAPABILITY "):-2].split()
             self.assertEqual(caps[0], b"IMAP4rev1")
             # STARTTLS: the embedded default has a certificate and this is
-            # the plain port; no LOGINDISABLED: loopback is trusted.
-            want = {b"IMAP4rev1", b"LITERAL+", b"UIDPLUS", b"UNSELECT", b"CHILDREN", b"STARTTLS"}
+            # the plain port; no LOGINDISABLED and AUTH=PLAIN: loopback is
+            # trusted.
+            want = {b"IMAP4rev1", b"LITERAL+", b"UIDPLUS", b"UNSELECT", b"CHILDREN", b"STARTTLS",
+                    b"AUTH=SCRAM-SHA-256", b"AUTH=PLAIN", b"AUTH=LOGIN", b"SASL-IR"}
             self.assertEqual(set(caps), want)
             self.assertEqual(set(greeting), want)
 

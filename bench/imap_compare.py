@@ -174,7 +174,7 @@ protocols = imap
 listen = 127.0.0.1
 ssl = no
 disable_plaintext_auth = no
-auth_mechanisms = plain login
+auth_mechanisms = plain login scram-sha-256
 passdb {{
   driver = passwd-file
   args = scheme=PLAIN username_format=%u {d}/users

@@ -58,6 +58,8 @@ bool apply_setting(Config& c, const std::string& key, const std::string& value) 
         c.dsn = value;
     else if (key == "data_dir")
         c.data_dir = value;
+    else if (key == "db_role")
+        c.db_role = value;
     else if (key == "pool_size")
         c.pool_size = parse_size(key, value);
     else if (key == "max_line_length")

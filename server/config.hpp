@@ -15,6 +15,9 @@ struct Config {
     std::string dsn;                        // empty: run the embedded PostgreSQL
     std::string data_dir = "var";           // the embedded cluster's directory
     std::size_t pool_size = 8;
+    // The role workers act as (SET ROLE), under row-level security; empty:
+    // the DSN's user, as it is.
+    std::string db_role = "postimap_app";
     std::size_t max_line_length = 65536;
     std::size_t max_literal_size = 50u << 20;
     std::size_t max_connections = 10000;

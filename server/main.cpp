@@ -29,6 +29,7 @@
 #include "storage/embedded_postgres.hpp"
 #include "storage/mail_store.hpp"
 #include "storage/migrations.hpp"
+#include "storage/pg/error.hpp"
 #include "storage/provisioning.hpp"
 
 namespace asio = boost::asio;
@@ -110,7 +111,7 @@ std::optional<net::TlsFiles> tls_files(const Config& config) {
 }
 
 void print_how_to_connect(const asio::ip::tcp::endpoint& ep, const net::Listener* tls_listener,
-                          bool embedded) {
+                          const net::TlsContextHolder* tls, bool embedded) {
     std::string host = ep.address().to_string();
     std::string port = std::to_string(ep.port());
     std::printf("Postimap is listening for IMAP on %s:%s\n", host.c_str(), port.c_str());
@@ -126,6 +127,12 @@ void print_how_to_connect(const asio::ip::tcp::endpoint& ep, const net::Listener
             "  python3 -c \"import imaplib; m = imaplib.IMAP4('%s', %s); "
             "m.login('demo@example.com', 'demo'); print(m.list())\"\n",
             host.c_str(), port.c_str(), host.c_str(), port.c_str());
+        if (tls_listener && tls) {
+            // The self-signed certificate names localhost (and 127.0.0.1).
+            std::printf(
+                "  curl -s --cacert %s --user demo@example.com:demo imaps://localhost:%u/\n",
+                tls->files().cert_file.c_str(), tls_listener->local_endpoint().port());
+        }
     }
     std::printf("Stop with Ctrl-C.\n");
     std::fflush(stdout);
@@ -150,16 +157,36 @@ int serve_command(const Config& config) {
     Database db;
     open_database(config, db);
     asio::io_context io(1);
-    pg::Pool pool(io.get_executor(), pool_options(config, db.dsn));
-
-    prepare_schema(config, db, io, pool);
-    run_to_completion(io, [&]() -> asio::awaitable<void> {
-        int applied = co_await storage::applied_migration_version(pool);
-        if (applied < storage::latest_migration_version())
-            log::warn("schema_outdated", "applied=", applied,
-                      " expected=", storage::latest_migration_version(),
-                      " hint=\"run postimap migrate\"");
-    }());
+    {
+        // Migrations and the demo account need the DSN's own user (the
+        // owner); its one connection closes at the end of this block.
+        auto setup_options = pool_options(config, db.dsn);
+        setup_options.max_size = 1;
+        pg::Pool setup(io.get_executor(), setup_options);
+        prepare_schema(config, db, io, setup);
+        run_to_completion(io, [&]() -> asio::awaitable<void> {
+            int applied = co_await storage::applied_migration_version(setup);
+            if (applied < storage::latest_migration_version())
+                log::warn("schema_outdated", "applied=", applied,
+                          " expected=", storage::latest_migration_version(),
+                          " hint=\"run postimap migrate\"");
+        }());
+    }
+    // Serving connections act as the workers' role, under row-level security.
+    auto serving_options = pool_options(config, db.dsn);
+    serving_options.role = config.db_role;
+    pg::Pool pool(io.get_executor(), serving_options);
+    if (!config.db_role.empty()) {
+        // Fail at start, not at the first command, when the role is unusable.
+        run_to_completion(io, [&]() -> asio::awaitable<void> {
+            try {
+                auto conn = co_await pool.acquire();
+            } catch (const pg::Error& e) {
+                throw std::runtime_error("cannot act as db_role " + config.db_role + ": " +
+                                         e.what() + " (run postimap migrate, or set db_role)");
+            }
+        }());
+    }
 
     storage::MailStore store(pool);
     auth::PasswordChecker passwords(1);
@@ -257,7 +284,7 @@ int serve_command(const Config& config) {
     };
     wait_for_reload();
     print_how_to_connect(listener.local_endpoint(), tls_listener ? &*tls_listener : nullptr,
-                         db.embedded.has_value());
+                         tls ? &*tls : nullptr, db.embedded.has_value());
     log::info("listening", "address=", config.listen);
     if (tls_listener)
         log::info("listening_tls", "address=", config.implicit_tls_listen());

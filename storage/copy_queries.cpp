@@ -37,7 +37,8 @@ asio::awaitable<CopyResult> MailStore::copy(UserId user, MailboxId from,
                                             const std::vector<UidRange>& ranges,
                                             std::string_view to) {
     auto [lows, highs] = split_ranges(ranges);
-    auto tx = co_await pg::Transaction::begin(pool_);
+    auto lease = co_await acquire_for(user);
+    auto tx = co_await pg::Transaction::begin(std::move(lease));
     auto target = co_await tx.exec(kLockTarget, pg::Params(user.value, to));
     if (target.empty())
         throw Error(ErrorKind::not_found, "no such mailbox");

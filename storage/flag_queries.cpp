@@ -70,7 +70,7 @@ asio::awaitable<std::vector<ChangedFlags>> MailStore::change_flags(
     const auto& f = flags.system;
     pg::Params params(user.value, mailbox.value, lows, highs, static_cast<std::int32_t>(how),
                       f.seen, f.answered, f.flagged, f.deleted, f.draft, flags.keywords);
-    auto conn = co_await pool_.acquire();
+    auto conn = co_await acquire_for(user);
     auto r = co_await conn->exec(kChangeFlags, params);
     std::vector<ChangedFlags> out;
     out.reserve(r.rows());
@@ -98,7 +98,7 @@ asio::awaitable<std::vector<Uid>> MailStore::expunge(
         params.add(std::nullopt);
         params.add(std::nullopt);
     }
-    auto conn = co_await pool_.acquire();
+    auto conn = co_await acquire_for(user);
     auto r = co_await conn->exec(kExpunge, params);
     std::vector<Uid> out;
     out.reserve(r.rows());

@@ -6,9 +6,11 @@
 namespace postimap::storage {
 namespace {
 
+// Through a SECURITY DEFINER function: the worker's role cannot read other
+// users' rows, and no user is known yet.
 const pg::Statement kFindLogin{"find_login",
-                               "select id, tenant_id, password_secret, disabled from users"
-                               " where local_part = $1 and domain = $2"};
+                               "select id, tenant_id, password_secret, disabled"
+                               " from login_lookup($1, $2)"};
 
 std::string lower(std::string_view s) {
     std::string out(s);
@@ -30,6 +32,12 @@ asio::awaitable<std::optional<LoginRecord>> MailStore::find_login(std::string_vi
         co_return std::nullopt;
     auto row = r[0];
     co_return LoginRecord{UserId{row.int64(0)}, TenantId{row.int64(1)}, row.str(2), row.boolean(3)};
+}
+
+asio::awaitable<pg::Lease> MailStore::acquire_for(UserId user) {
+    auto conn = co_await pool_.acquire();
+    co_await conn->ensure_setting("postimap.user_id", std::to_string(user.value));
+    co_return conn;
 }
 
 }  // namespace postimap::storage

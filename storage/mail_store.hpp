@@ -164,6 +164,10 @@ class MailStore {
                                      const std::vector<UidRange>& ranges, std::string_view to);
 
   private:
+    // A connection acting for `user`: row-level security (schema/security.sql)
+    // then shows it that user's rows only.
+    asio::awaitable<pg::Lease> acquire_for(UserId user);
+
     pg::Pool& pool_;
 };
 

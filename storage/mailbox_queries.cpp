@@ -96,7 +96,7 @@ Uid as_uid(std::int64_t v) {
 }  // namespace
 
 asio::awaitable<std::vector<MailboxInfo>> MailStore::list_mailboxes(UserId user) {
-    auto conn = co_await pool_.acquire();
+    auto conn = co_await acquire_for(user);
     auto r = co_await conn->exec(kListMailboxes, pg::Params(user.value));
     std::vector<MailboxInfo> out;
     out.reserve(r.rows());
@@ -110,7 +110,7 @@ asio::awaitable<std::vector<MailboxInfo>> MailStore::list_mailboxes(UserId user)
 asio::awaitable<std::optional<MailboxSnapshot>> MailStore::open_mailbox(UserId user,
                                                                         std::string_view name,
                                                                         bool claim_recent) {
-    auto conn = co_await pool_.acquire();
+    auto conn = co_await acquire_for(user);
     std::optional<std::int64_t> claimed;
     if (claim_recent) {
         auto c = co_await conn->exec(kClaimRecent, pg::Params(user.value, name));
@@ -139,7 +139,7 @@ asio::awaitable<std::optional<MailboxSnapshot>> MailStore::open_mailbox(UserId u
 
 asio::awaitable<std::optional<MailboxStatus>> MailStore::mailbox_status(UserId user,
                                                                         std::string_view name) {
-    auto conn = co_await pool_.acquire();
+    auto conn = co_await acquire_for(user);
     auto r = co_await conn->exec(kStatus, pg::Params(user.value, name));
     if (r.empty())
         co_return std::nullopt;
@@ -153,7 +153,7 @@ asio::awaitable<std::optional<MailboxStatus>> MailStore::mailbox_status(UserId u
 }
 
 asio::awaitable<void> MailStore::create_mailbox(UserId user, std::string_view name) {
-    auto conn = co_await pool_.acquire();
+    auto conn = co_await acquire_for(user);
     try {
         co_await conn->exec(kCreateMailbox, pg::Params(user.value, name));
     } catch (const pg::Error& e) {
@@ -164,7 +164,7 @@ asio::awaitable<void> MailStore::create_mailbox(UserId user, std::string_view na
 }
 
 asio::awaitable<void> MailStore::delete_mailbox(UserId user, std::string_view name) {
-    auto conn = co_await pool_.acquire();
+    auto conn = co_await acquire_for(user);
     auto r = co_await conn->exec(kDeleteMailbox, pg::Params(user.value, name));
     if (r.affected() == 0)
         throw Error(ErrorKind::not_found, "no such mailbox");
@@ -172,7 +172,7 @@ asio::awaitable<void> MailStore::delete_mailbox(UserId user, std::string_view na
 
 asio::awaitable<void> MailStore::rename_mailbox(UserId user, std::string_view from,
                                                 std::string_view to) {
-    auto conn = co_await pool_.acquire();
+    auto conn = co_await acquire_for(user);
     pg::Result r;
     try {
         r = co_await conn->exec(kRenameMailboxes, pg::Params(user.value, from, to));
@@ -186,7 +186,8 @@ asio::awaitable<void> MailStore::rename_mailbox(UserId user, std::string_view fr
 }
 
 asio::awaitable<void> MailStore::rename_inbox(UserId user, std::string_view to) {
-    auto tx = co_await pg::Transaction::begin(pool_);
+    auto lease = co_await acquire_for(user);
+    auto tx = co_await pg::Transaction::begin(std::move(lease));
     auto inbox = co_await tx.exec(kLockInbox, pg::Params(user.value));
     if (inbox.empty())
         throw Error(ErrorKind::not_found, "no INBOX");
@@ -206,7 +207,7 @@ asio::awaitable<void> MailStore::rename_inbox(UserId user, std::string_view to) 
 }
 
 asio::awaitable<std::vector<std::string>> MailStore::subscriptions(UserId user) {
-    auto conn = co_await pool_.acquire();
+    auto conn = co_await acquire_for(user);
     auto r = co_await conn->exec(kSubscriptions, pg::Params(user.value));
     std::vector<std::string> out;
     for (int i = 0; i < r.rows(); ++i)
@@ -215,12 +216,12 @@ asio::awaitable<std::vector<std::string>> MailStore::subscriptions(UserId user) 
 }
 
 asio::awaitable<void> MailStore::subscribe(UserId user, std::string_view name) {
-    auto conn = co_await pool_.acquire();
+    auto conn = co_await acquire_for(user);
     co_await conn->exec(kSubscribe, pg::Params(user.value, name));
 }
 
 asio::awaitable<void> MailStore::unsubscribe(UserId user, std::string_view name) {
-    auto conn = co_await pool_.acquire();
+    auto conn = co_await acquire_for(user);
     auto r = co_await conn->exec(kUnsubscribe, pg::Params(user.value, name));
     if (r.affected() == 0)
         throw Error(ErrorKind::not_found, "not subscribed");

@@ -72,7 +72,7 @@ asio::awaitable<std::vector<MessageData>> MailStore::fetch(UserId user, MailboxI
                                                            const std::vector<UidRange>& ranges,
                                                            FetchNeeds needs) {
     auto [lows, highs] = split_ranges(ranges);
-    auto conn = co_await pool_.acquire();
+    auto conn = co_await acquire_for(user);
     auto r = co_await conn->exec(
         statement_for(needs, ranges.size()),
         pg::Params(user.value, mailbox.value, lows, highs, needs.raw, needs.structure));

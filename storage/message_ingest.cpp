@@ -82,7 +82,8 @@ asio::awaitable<AppendResult> MailStore::append(const AppendRequest& req) {
     }
     const std::string digest = sha256(req.raw);
 
-    auto tx = co_await pg::Transaction::begin(pool_);
+    auto lease = co_await acquire_for(req.user);
+    auto tx = co_await pg::Transaction::begin(std::move(lease));
     auto mailbox = co_await tx.exec(kLockMailbox, pg::Params(req.user.value, req.mailbox));
     if (mailbox.empty())
         throw Error(ErrorKind::not_found, "no such mailbox");

@@ -12,7 +12,7 @@ asio::awaitable<std::vector<Uid>> MailStore::search(UserId user, MailboxId mailb
     sql += " where mm.user_id = $1 and mm.mailbox_id = $2 and ";
     sql += search_condition(criteria, params);
     sql += " order by mm.uid";
-    auto conn = co_await pool_.acquire();
+    auto conn = co_await acquire_for(user);
     auto r = co_await conn->exec_dynamic(sql, params);
     std::vector<Uid> out;
     out.reserve(r.rows());

@@ -235,3 +235,30 @@ asio::awaitable<Result> Connection::exec_script(std::string_view sql) {
 }
 
 }  // namespace postimap::pg
+
+namespace postimap::pg {
+namespace {
+
+const Statement kSetConfig{"pg_set_config", "select set_config($1, $2, false)"};
+
+}  // namespace
+
+asio::awaitable<void> Connection::ensure_setting(const std::string& name,
+                                                 const std::string& value) {
+    auto it = settings_.find(name);
+    if (it != settings_.end() && it->second == value)
+        co_return;
+    co_await exec(kSetConfig, Params(name, value));
+    settings_[name] = value;
+}
+
+asio::awaitable<void> Connection::set_role(const std::string& role) {
+    char* quoted = PQescapeIdentifier(conn_, role.data(), role.size());
+    if (!quoted)
+        fail("cannot quote role name");
+    std::string sql = std::string("set role ") + quoted;
+    PQfreemem(quoted);
+    co_await exec_script(sql);
+}
+
+}  // namespace postimap::pg

@@ -13,6 +13,7 @@
 #include <memory>
 #include <string>
 #include <string_view>
+#include <unordered_map>
 #include <unordered_set>
 
 #include "storage/pg/params.hpp"
@@ -53,6 +54,14 @@ class Connection {
     // allowed (migrations); the last statement's result is returned.
     asio::awaitable<Result> exec_script(std::string_view sql);
 
+    // Sets a session-level setting (set_config(name, value, false)) unless
+    // this connection already has that value: a round trip only when the
+    // value changes. Call it outside a transaction (a rollback would undo it).
+    asio::awaitable<void> ensure_setting(const std::string& name, const std::string& value);
+    // Acts as `role` from now on (SET ROLE), e.g. a role under row-level
+    // security. Throws Error when the role is missing or not ours.
+    asio::awaitable<void> set_role(const std::string& role);
+
     // True once the connection failed; the pool then discards it.
     bool broken() const;
     // For a connection that sat idle: reads whatever the server sent meanwhile
@@ -76,6 +85,7 @@ class Connection {
     asio::posix::stream_descriptor socket_;
     bool broken_ = false;
     std::unordered_set<std::string> prepared_;
+    std::unordered_map<std::string, std::string> settings_;
 };
 
 }  // namespace postimap::pg

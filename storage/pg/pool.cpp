@@ -118,6 +118,8 @@ asio::awaitable<Lease> Pool::acquire() {
     ++open_;
     try {
         auto conn = co_await Connection::connect(executor_, options_.dsn, options_.connect_timeout);
+        if (!options_.role.empty())
+            co_await conn->set_role(options_.role);
         co_return Lease(this, std::move(conn));
     } catch (...) {
         --open_;

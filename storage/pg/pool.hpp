@@ -39,6 +39,9 @@ struct PoolOptions {
     std::size_t max_size = 8;
     std::chrono::milliseconds connect_timeout{5000};
     std::chrono::milliseconds acquire_timeout{10000};
+    // Every new connection acts as this role (SET ROLE); empty: as the
+    // DSN's user.
+    std::string role{};
 };
 
 struct PoolStats {

@@ -10,6 +10,8 @@ namespace postimap::pg {
 class Transaction {
   public:
     static asio::awaitable<Transaction> begin(Pool& pool);
+    // On a connection already prepared (settings made), e.g. for a user.
+    static asio::awaitable<Transaction> begin(Lease lease);
 
     asio::awaitable<Result> exec(const Statement& stmt, const Params& params = {}) {
         return lease_->exec(stmt, params);

@@ -76,6 +76,15 @@ const pg::Statement kCatalog{
     " union all select 'compression ' || attrelid::regclass || '.' || attname || ' '"
     "       || attcompression::text from pg_attribute"
     "  where attcompression <> '' and attrelid::regclass::text not like 'pg_%'"
+    " union all select 'policy ' || tablename || ' ' || policyname || ' ' || cmd || ' '"
+    "       || array_to_string(roles, ',') || ' ' || coalesce(qual, '') || ' '"
+    "       || coalesce(with_check, '') from pg_policies where schemaname = 'public'"
+    " union all select 'rls ' || relname from pg_class"
+    "  where relnamespace = 'public'::regnamespace and relrowsecurity"
+    " union all select 'grant ' || table_name || ' ' || privilege_type"
+    "  from information_schema.role_table_grants where grantee = 'postimap_app'"
+    " union all select 'definer ' || p.oid::regprocedure from pg_proc p"
+    "  where pronamespace = 'public'::regnamespace and prosecdef"
     " order by 1"};
 
 std::vector<std::string> catalog_of(asio::io_context& io, pg::Pool& pool) {
@@ -94,17 +103,18 @@ TEST(Schema, MigrationsMatchTheReadableSchema) {
     pg::Pool migrated(io.get_executor(), {test::fresh_database(true)});
     pg::Pool from_files(io.get_executor(), {test::fresh_database(false)});
     const std::string dir = POSTIMAP_SOURCE_DIR "/schema/";
-    const std::vector<std::string> files{"extensions.sql",       "tenants.sql",
-                                         "mailboxes.sql",        "messages.sql",
-                                         "mailbox_messages.sql", "provisioning.sql"};
+    const std::vector<std::string> files{
+        "extensions.sql",       "tenants.sql",      "mailboxes.sql", "messages.sql",
+        "mailbox_messages.sql", "provisioning.sql", "security.sql"};
     run(io, [&]() -> asio::awaitable<void> {
         auto c = co_await from_files.acquire();
-        for (const auto& f : files)
-            co_await c->exec_script(read_file(dir + f));
-        // The migration table is bookkeeping, not schema.
+        // The migration table is bookkeeping, not schema (but security.sql
+        // grants on it).
         co_await c->exec_script(
             "create table schema_migrations (version integer primary key, name text not null,"
             " applied_at timestamptz not null default now())");
+        for (const auto& f : files)
+            co_await c->exec_script(read_file(dir + f));
     }());
     auto want = catalog_of(io, migrated);
     auto have = catalog_of(io, from_files);

@@ -21,9 +21,14 @@ inline const pg::Statement kCountMessages{"count_messages", "select count(*) fro
 class MailStoreTest : public ::testing::Test {
   protected:
     void SetUp() override {
-        pool = std::make_unique<pg::Pool>(io.get_executor(),
-                                          pg::PoolOptions{test::fresh_database(), 4});
-        store = std::make_unique<storage::MailStore>(*pool);
+        dsn = test::fresh_database();
+        pool = std::make_unique<pg::Pool>(io.get_executor(), pg::PoolOptions{dsn, 4});
+        // The store acts as the workers' role, under row-level security,
+        // as in production: every storage test also tests the policies.
+        pg::PoolOptions as_worker{dsn, 4};
+        as_worker.role = "postimap_app";
+        worker_pool = std::make_unique<pg::Pool>(io.get_executor(), as_worker);
+        store = std::make_unique<storage::MailStore>(*worker_pool);
         alice = make_user("example.com", "alice@example.com", "secret-a");
         bob = make_user("example.com", "bob@example.com", "secret-b");
         carol = make_user("other.org", "carol@other.org", "secret-c");
@@ -51,7 +56,9 @@ class MailStoreTest : public ::testing::Test {
     }
 
     asio::io_context io;
-    std::unique_ptr<pg::Pool> pool;
+    std::string dsn;
+    std::unique_ptr<pg::Pool> pool;         // the owner: provisioning, checks
+    std::unique_ptr<pg::Pool> worker_pool;  // postimap_app, as serve runs
     std::unique_ptr<storage::MailStore> store;
     storage::LoginRecord alice, bob, carol;
 };

@@ -42,6 +42,33 @@ create function login_lookup(p_local text, p_domain text)
      where u.local_part = p_local and u.domain = p_domain
 $$;
 
+-- Substring search over the tenant's shared text (SEARCH HEADER/TEXT/BODY).
+-- Under row-level security PostgreSQL may not run a query's ILIKE (not
+-- leakproof) inside an index scan before the policy's filter, so the
+-- trigram indexes went unused (1.7 s instead of 26 ms for SEARCH TEXT at
+-- 100 000 messages). These SECURITY DEFINER functions search with the
+-- indexes and apply the tenant condition themselves: they are the one path
+-- past the policies, and return message ids of the acting user's tenant only.
+create function header_line_matches(p_pattern text) returns setof bigint
+    language sql stable security definer set search_path = public, pg_temp as $$
+    select h.message_id from message_headers h
+     where h.tenant_id = app_tenant_id() and (h.name || ': ' || h.value) ilike p_pattern
+$$;
+
+-- The field's value contains the pattern: the line index finds candidates,
+-- the value test drops matches that lie in the name.
+create function header_field_matches(p_name text, p_pattern text) returns setof bigint
+    language sql stable security definer set search_path = public, pg_temp as $$
+    select h.message_id from message_headers h
+     where h.tenant_id = app_tenant_id() and h.name = p_name
+       and (h.name || ': ' || h.value) ilike p_pattern and h.value ilike p_pattern
+$$;
+
+create function body_matches(p_pattern text) returns setof bigint
+    language sql stable security definer set search_path = public, pg_temp as $$
+    select m.id from messages m where m.tenant_id = app_tenant_id() and m.body_text ilike p_pattern
+$$;
+
 grant usage on schema public to postimap_app;
 grant select, insert, update, delete on
     mailboxes, subscriptions, mailbox_messages, expunged_messages,

@@ -39,46 +39,33 @@ std::string pattern_param(pg::Params& params, const std::string& text) {
     return bind(params, contains_pattern(mime::to_valid_utf8(text)));
 }
 
-// The user's tenant, computed once per query (an InitPlan): the substring
-// subqueries below are uncorrelated, so PostgreSQL runs each once through
-// its trigram index and probes the result as a hash, instead of reading the
-// header rows or the body of every message in the mailbox.
-constexpr const char* kTenant = "(select u.tenant_id from users u where u.id = $1)";
-
 // HEADER field string (RFC 3501 6.4.4): the named field contains the
-// string; an empty string matches every message that has the field. The
-// line index (migration 0006) finds the string's trigrams anywhere in the
-// line; the value test then keeps only matches inside the value. (Searching
-// "name: %string%" instead costs more: every line of that field shares the
-// name's trigrams.)
+// string; an empty string matches every message that has the field.
+// Substring conditions call the search functions of schema/security.sql:
+// uncorrelated, so PostgreSQL runs each once through its trigram index and
+// probes the result as a hash, instead of reading the header rows or the
+// body of every message in the mailbox; they stay within the acting user's
+// tenant.
 std::string header_condition(const SearchNode& n, pg::Params& params) {
     if (n.text.empty())
         return "exists (select 1 from message_headers h where h.tenant_id = mm.tenant_id"
                " and h.message_id = mm.message_id and h.name = " +
                bind(params, n.field) + ")";
-    const std::string p = pattern_param(params, n.text);
-    return std::string(
-               "(mm.tenant_id, mm.message_id) in (select h.tenant_id, h.message_id"
-               " from message_headers h where h.tenant_id = ") +
-           kTenant + " and h.name = " + bind(params, n.field) +
-           " and (h.name || ': ' || h.value) ilike " + p + " and h.value ilike " + p + ")";
+    const std::string name = bind(params, n.field);
+    return "mm.message_id in (select header_field_matches(" + name + ", " +
+           pattern_param(params, n.text) + "))";
 }
 
 // BODY: the decoded text of the body parts.
 std::string body_condition(const std::string& pattern) {
-    return std::string(
-               "(mm.tenant_id, mm.message_id) in (select b.tenant_id, b.id"
-               " from messages b where b.tenant_id = ") +
-           kTenant + " and b.body_text ilike " + pattern + ")";
+    return "mm.message_id in (select body_matches(" + pattern + "))";
 }
 
 // TEXT looks at whole header lines ("Name: value") and at the body.
 std::string text_condition(const SearchNode& n, pg::Params& params) {
     std::string p = pattern_param(params, n.text);
-    return "(" + body_condition(p) +
-           " or (mm.tenant_id, mm.message_id) in (select h.tenant_id, h.message_id"
-           " from message_headers h where h.tenant_id = " +
-           kTenant + " and (h.name || ': ' || h.value) ilike " + p + "))";
+    return "(" + body_condition(p) + " or mm.message_id in (select header_line_matches(" + p +
+           ")))";
 }
 
 std::string date_condition(const SearchNode& n, pg::Params& params) {

@@ -55,6 +55,12 @@ TEST_F(RowSecurityTest, OtherUsersAndTenantsAreInvisible) {
     EXPECT_EQ(count_as(a, "select count(*) from message_headers where tenant_id = " +
                               std::to_string(carol.tenant.value)),
               0);
+    // The search functions (the one path past the policies) stay within
+    // the tenant: Carol's words are not found for Alice.
+    EXPECT_EQ(count_as(a, "select count(*) from header_line_matches('%carol%')"), 0);
+    EXPECT_EQ(count_as(a, "select count(*) from body_matches('%hello carol%')"), 0);
+    EXPECT_EQ(count_as(a, "select count(*) from header_field_matches('subject', '%carol%')"), 0);
+    EXPECT_EQ(count_as(carol.user.value, "select count(*) from body_matches('%hello carol%')"), 1);
     // Bob sees his own.
     EXPECT_EQ(count_as(b, "select count(*) from mailbox_messages"), 1);
 }

@@ -8,7 +8,7 @@ packages=(
   libpq-dev libboost-dev libssl-dev libsasl2-dev libsasl2-modules zlib1g-dev
   libgtest-dev libgmock-dev
   postgresql postgresql-contrib
-  python3 curl isync clang-format clang libclang-rt-14-dev
+  python3 curl openssl isync clang-format clang libclang-rt-14-dev
 )
 
 missing=()

@@ -258,7 +258,9 @@ SaslExchange::~SaslExchange() {
 
 SaslStep SaslExchange::result(int rc, const char* out, unsigned out_len) const {
     SaslStep s;
-    if (out && out_len)
+    // Output is defined only with OK or CONTINUE: after a failure, Cyrus'
+    // SCRAM plugin leaves `out` pointing at a buffer it has freed.
+    if ((rc == SASL_OK || rc == SASL_CONTINUE) && out && out_len)
         s.challenge.assign(out, out_len);
     switch (rc) {
         case SASL_OK:

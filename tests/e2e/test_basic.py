@@ -629,6 +629,57 @@ class IsolationTest(ServerTestCase):
             untagged, _ = d.command("EXAMINE Private")
             self.assertEqual(select_info(untagged)["exists"], 1)
 
+    def test_every_verb_treats_other_users_names_as_missing(self):
+        """STATUS, DELETE, RENAME, SUBSCRIBE, COPY and guessed UIDs: demo's
+        names answer exactly as names that never existed, and nothing of
+        demo's changes."""
+        with self.connect() as d:
+            d.login()
+            d.ok("CREATE Ledger")
+            d.append("Ledger", self.SECRET)
+        c = self.login("bob@other.org", "pw")
+
+        def same(template, tag="q"):
+            _, missing = c.command(template % "Never-Existed", tag=tag)
+            _, private = c.command(template % "Ledger", tag=tag)
+            _, deep = c.command(template % '"Private/Deep"', tag=tag)
+            self.assertEqual(private.wire, missing.wire, template)
+            self.assertEqual(deep.wire, missing.wire, template)
+            return missing.wire
+
+        self.assertRegex(same("STATUS %s (MESSAGES UIDNEXT)"), rb"^q NO ")
+        self.assertRegex(same("DELETE %s"), rb"^q NO ")
+        self.assertRegex(same("RENAME %s Stolen"), rb"^q NO ")
+        same("SUBSCRIBE %s")
+        same("UNSUBSCRIBE %s")
+        untagged, _ = c.command('LSUB "" "*"')
+        self.assertNotIn(b"Ledger", b"".join(u.wire for u in untagged))
+        # COPY from his own INBOX into demo's names: TRYCREATE, like a missing name.
+        c.append("INBOX", b"Subject: bob's own\r\n\r\nmine\r\n")
+        c.ok("SELECT INBOX")
+        self.assertRegex(same("COPY 1 %s"), rb"^q NO \[TRYCREATE\] ")
+        self.assertRegex(same("UID COPY 1:* %s"), rb"^q NO \[TRYCREATE\] ")
+        # Guessed UIDs (demo's messages have UIDs 1.. too): only his own.
+        untagged, _ = c.command("UID FETCH 1:4294967295 (UID BODY.PEEK[])")
+        self.assertEqual(len(untagged), 1)
+        self.assertNotIn(b"demo secret", untagged[0].wire)
+        untagged, _ = c.command("UID STORE 1:100 +FLAGS (\\Deleted)")
+        self.assertEqual(len(untagged), 1)
+        c.ok("EXPUNGE")
+        # demo's mail is all there, unflagged, names unchanged.
+        with self.connect() as d:
+            d.login()
+            for box in ("INBOX", "Private", "Ledger"):
+                untagged, _ = d.command("EXAMINE %s" % box)
+                self.assertGreaterEqual(select_info(untagged)["exists"], 1)
+                untagged, _ = d.command("FETCH 1:* (FLAGS BODY.PEEK[])")
+                self.assertTrue(any(self.SECRET in u.literals for u in untagged))
+                self.assertTrue(all(b"\\Deleted" not in u.wire for u in untagged))
+            untagged, _ = d.command('LIST "" "*"')
+            names = b"".join(u.wire for u in untagged)
+            self.assertIn(b"Private/Deep", names)
+            self.assertNotIn(b"Stolen", names)
+
     def test_same_tenant_user_is_isolated(self):
         # carol is in demo's tenant, where identical bytes share one stored row.
         d = self.login("demo@example.com", "demo")

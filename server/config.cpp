@@ -70,6 +70,10 @@ bool apply_setting(Config& c, const std::string& key, const std::string& value) 
         c.max_connections = parse_size(key, value);
     else if (key == "login_timeout")
         c.login_timeout = std::chrono::seconds(parse_size(key, value));
+    else if (key == "idle_command_timeout")
+        c.idle_command_timeout = std::chrono::seconds(parse_size(key, value));
+    else if (key == "idle_keepalive")
+        c.idle_keepalive = std::chrono::seconds(parse_size(key, value));
     else if (key == "idle_timeout")
         c.idle_timeout = std::chrono::seconds(parse_size(key, value));
     else if (key == "login_failure_delay")

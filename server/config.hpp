@@ -21,8 +21,10 @@ struct Config {
     std::size_t max_line_length = 65536;
     std::size_t max_literal_size = 50u << 20;
     std::size_t max_connections = 10000;
-    std::chrono::seconds login_timeout{60};   // before authentication
-    std::chrono::seconds idle_timeout{1800};  // after (RFC 3501 5.4: at least 30 min)
+    std::chrono::seconds login_timeout{60};              // before authentication
+    std::chrono::seconds idle_timeout{1800};             // after (RFC 3501 5.4: at least 30 min)
+    std::chrono::seconds idle_command_timeout{29 * 60};  // one IDLE (RFC 2177)
+    std::chrono::seconds idle_keepalive{120};            // "* OK Still here" during IDLE
     std::string log_level = "info";
     // Failed logins: the first is answered after login_failure_delay, each
     // further one (same address or account, within login_failure_window)

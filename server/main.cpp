@@ -26,6 +26,7 @@
 #include "server/net/self_signed.hpp"
 #include "server/net/tls_context.hpp"
 #include "server/session/session.hpp"
+#include "storage/change_listener.hpp"
 #include "storage/embedded_postgres.hpp"
 #include "storage/mail_store.hpp"
 #include "storage/migrations.hpp"
@@ -197,6 +198,8 @@ int serve_command(const Config& config) {
     limits.max_connections = config.max_connections;
     limits.login_timeout = config.login_timeout;
     limits.idle_timeout = config.idle_timeout;
+    limits.idle_command_timeout = config.idle_command_timeout;
+    limits.idle_keepalive = std::max(config.idle_keepalive, std::chrono::seconds(1));
     session::ServerContext context{.store = store,
                                    .passwords = passwords,
                                    .limits = limits,
@@ -253,6 +256,23 @@ int serve_command(const Config& config) {
         asio::co_spawn(io, tls_listener->run(), asio::detached);
     }
 
+    // Push: one LISTEN connection; each notification reaches the sessions of
+    // its user on this worker, which read the change themselves.
+    storage::ChangeListener listener_db(
+        io.get_executor(), db.dsn,
+        [&context](const std::vector<storage::MailboxChange>& changes) {
+            for (const auto& change : changes) {
+                auto [first, last] = context.by_user.equal_range(change.user.value);
+                for (auto it = first; it != last; ++it)
+                    it->second->on_change(change.mailbox, change.modseq);
+            }
+        },
+        [&context] {
+            for (auto& [user, s] : context.by_user)
+                s->resync();
+        });
+    asio::co_spawn(io, listener_db.run(), asio::detached);
+
     asio::signal_set signals(io, SIGINT, SIGTERM);
     // SIGHUP: read the certificate again. Sessions keep the context they
     // started with; new handshakes use the new one.
@@ -265,6 +285,7 @@ int serve_command(const Config& config) {
         if (tls_listener)
             tls_listener->close();
         reload_signals.cancel();
+        listener_db.stop();
         for (auto* s : context.sessions)
             s->close();
     });

@@ -65,6 +65,17 @@ struct ChangedFlags {
     ModSeq modseq;
 };
 
+// What changed in a mailbox since a session last looked (push): one
+// snapshot of new messages, flag changes and expunges.
+struct MailboxDelta {
+    bool gone = false;  // deleted or renamed away: the session's view is stale
+    std::uint32_t uidvalidity = 0;
+    ModSeq highestmodseq;
+    std::vector<ChangedFlags> added;    // uid > the session's last, ascending
+    std::vector<ChangedFlags> changed;  // uid <= the last, modseq > since
+    std::vector<Uid> expunged;          // tombstones with modseq > since, ascending
+};
+
 struct CopyResult {
     MailboxId mailbox;
     std::uint32_t uidvalidity = 0;
@@ -145,6 +156,14 @@ class MailStore {
     asio::awaitable<std::vector<MessageData>> fetch(UserId user, MailboxId mailbox,
                                                     const std::vector<UidRange>& ranges,
                                                     FetchNeeds needs);
+    // Everything that happened in the mailbox after `since` (its
+    // highestmodseq when the session last looked), for messages up to
+    // `last_uid` (changes and expunges) and above it (new messages).
+    asio::awaitable<MailboxDelta> changes_since(UserId user, MailboxId mailbox, ModSeq since,
+                                                Uid last_uid);
+    // Makes this session the one that reports the messages from uidnext on
+    // as \Recent; returns where the earlier claim started.
+    asio::awaitable<std::optional<Uid>> claim_recent(UserId user, MailboxId mailbox);
     // UIDs of the mailbox's messages that match, ascending: one query.
     asio::awaitable<std::vector<Uid>> search(UserId user, MailboxId mailbox,
                                              const SearchNode& criteria);

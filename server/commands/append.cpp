@@ -1,8 +1,8 @@
 #include <ctime>
 
-#include "server/commands/flag_names.hpp"
 #include "server/commands/handlers.hpp"
 #include "server/imap/date_time.hpp"
+#include "server/imap/flag_names.hpp"
 #include "server/session/session.hpp"
 #include "storage/error.hpp"
 
@@ -16,7 +16,7 @@ Awaitable append(CommandContext& ctx, imap::Reader& args) {
     args.space();
     storage::Flags flags;
     if (args.peek('(')) {
-        flags = parse_settable_flags(args.flag_list());
+        flags = imap::parse_settable_flags(args.flag_list());
         args.space();
     }
     std::int64_t internal_date = std::time(nullptr);

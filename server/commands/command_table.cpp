@@ -13,6 +13,7 @@ constexpr unsigned kAuthenticated = StateMask::authenticated | StateMask::select
 constexpr std::array kCommands = {
     session::CommandSpec{"CAPABILITY", capability, StateMask::any_state},
     session::CommandSpec{"NOOP", noop, StateMask::any_state},
+    session::CommandSpec{"IDLE", idle, kAuthenticated},
     session::CommandSpec{"LOGOUT", logout, StateMask::any_state},
     session::CommandSpec{"LOGIN", login, StateMask::not_authenticated},
     session::CommandSpec{"STARTTLS", starttls, StateMask::not_authenticated},
@@ -51,7 +52,7 @@ const session::CommandTable& command_table() {
 }
 
 std::string capabilities() {
-    return "IMAP4rev1 LITERAL+ UIDPLUS UNSELECT CHILDREN";
+    return "IMAP4rev1 LITERAL+ UIDPLUS UNSELECT CHILDREN IDLE";
 }
 
 }  // namespace postimap::commands

@@ -2,11 +2,11 @@
 
 #include "server/commands/body_section.hpp"
 #include "server/commands/fetch_items.hpp"
-#include "server/commands/flag_names.hpp"
 #include "server/commands/handlers.hpp"
 #include "server/commands/message_set.hpp"
 #include "server/commands/structure_writer.hpp"
 #include "server/imap/date_time.hpp"
+#include "server/imap/flag_names.hpp"
 #include "server/imap/response.hpp"
 #include "server/session/session.hpp"
 #include "storage/mime/part_json.hpp"
@@ -43,7 +43,7 @@ std::string fetch_response(std::uint32_t msn, const storage::MessageData& m,
     }
     if (items.flags || flags_changed) {
         item("FLAGS (");
-        out += format_flags(m.flags, recent) + ")";
+        out += imap::format_flags(m.flags, recent) + ")";
     }
     if (items.internal_date) {
         item("INTERNALDATE \"");
@@ -120,6 +120,8 @@ Awaitable fetch(CommandContext& ctx, imap::Reader& args) {
                     user, box.id, range, storage::FlagChange::add, seen);
                 for (const auto& c : changed)
                     newly_seen.push_back(c.uid);
+                if (!changed.empty())
+                    session.note_own_modseq(changed.front().modseq);
             }
             auto rows = co_await session.store().fetch(user, box.id, range,
                                                        {.raw = items.needs_raw(),

@@ -1,5 +1,5 @@
-#include "server/commands/flag_names.hpp"
 #include "server/commands/handlers.hpp"
+#include "server/imap/flag_names.hpp"
 #include "server/imap/response.hpp"
 #include "server/session/session.hpp"
 
@@ -19,7 +19,7 @@ Awaitable select(CommandContext& ctx, imap::Reader& args) {
     if (!snapshot)
         co_return Completion::no("Mailbox does not exist", "NONEXISTENT");
 
-    const std::string defined = format_defined_flags(snapshot->keywords);
+    const std::string defined = imap::format_defined_flags(snapshot->keywords);
     session.write(imap::untagged("FLAGS (" + defined + ")"));
     session.write(imap::untagged_status(
         imap::Status::ok, "PERMANENTFLAGS (" + (read_only ? std::string() : defined + " \\*") + ")",
@@ -29,7 +29,8 @@ Awaitable select(CommandContext& ctx, imap::Reader& args) {
                                       read_only,
                                       snapshot->uidvalidity,
                                       std::move(snapshot->uids),
-                                      {}};
+                                      {},
+                                      snapshot->highestmodseq};
     selected.claim_recent(snapshot->recent_from, selected.uids.cbegin());
     session.write(imap::untagged(std::to_string(selected.exists()) + " EXISTS"));
     session.write(imap::untagged(std::to_string(selected.recent()) + " RECENT"));

@@ -1,9 +1,9 @@
 #include <algorithm>
 #include <cctype>
 
-#include "server/commands/flag_names.hpp"
 #include "server/commands/handlers.hpp"
 #include "server/commands/message_set.hpp"
+#include "server/imap/flag_names.hpp"
 #include "server/imap/response.hpp"
 #include "server/session/session.hpp"
 
@@ -46,7 +46,7 @@ StoreArgs read_store_args(imap::Reader& args) {
             names.push_back(args.flag());
     }
     args.expect_end();
-    return {set, how, silent, parse_settable_flags(names)};
+    return {set, how, silent, imap::parse_settable_flags(names)};
 }
 
 }  // namespace
@@ -65,6 +65,8 @@ Awaitable store(CommandContext& ctx, imap::Reader& args) {
         co_return Completion::ok(std::string(ctx.name) + " completed");
     const auto user = session.user().id;
     auto changed = co_await session.store().change_flags(user, box.id, ranges, a.how, a.flags);
+    if (!changed.empty())
+        session.note_own_modseq(changed.front().modseq);
     if (!a.silent) {
         // Every message of the set reports its flags, changed or not.
         auto rows = co_await session.store().fetch(user, box.id, ranges, {});
@@ -75,7 +77,7 @@ Awaitable store(CommandContext& ctx, imap::Reader& args) {
             std::string line = "* " + std::to_string(msn->value) + " FETCH (";
             if (by_uid)
                 line += "UID " + std::to_string(m.uid.value) + " ";
-            line += "FLAGS (" + format_flags(m.flags, box.is_recent(m.uid)) + "))\r\n";
+            line += "FLAGS (" + imap::format_flags(m.flags, box.is_recent(m.uid)) + "))\r\n";
             session.write(line);
         }
     }

@@ -5,6 +5,7 @@
 #include <chrono>
 #include <cstddef>
 #include <string>
+#include <unordered_map>
 #include <unordered_set>
 
 #include "server/auth/login_throttle.hpp"
@@ -24,6 +25,11 @@ struct SessionLimits {
     std::size_t max_connections = 10000;
     std::chrono::seconds login_timeout{60};
     std::chrono::seconds idle_timeout{1800};
+    // IDLE (RFC 2177): the command ends the session after this long (the
+    // RFC's guidance: under 30 minutes), and says "* OK Still here" every
+    // keepalive so that NATs keep the connection.
+    std::chrono::seconds idle_command_timeout{29 * 60};
+    std::chrono::seconds idle_keepalive{120};
     // Output is sent once this much is queued, so a FETCH of many messages
     // never holds them all in memory.
     std::size_t output_flush_threshold = 256 * 1024;
@@ -44,6 +50,8 @@ struct ServerContext {
     // Where LOGIN before TLS is allowed (loopback by default).
     std::vector<net::Network> trusted_networks{};
     std::unordered_set<Session*> sessions{};  // open connections, for shutdown
+    // Logged-in sessions by user id, for push.
+    std::unordered_multimap<std::int64_t, Session*> by_user{};
     std::uint64_t next_session_id = 1;
 };
 

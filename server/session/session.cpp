@@ -1,12 +1,17 @@
 #include "server/session/session.hpp"
 
+#include <algorithm>
 #include <array>
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/detached.hpp>
 #include <boost/asio/read.hpp>
+#include <boost/asio/redirect_error.hpp>
 #include <boost/asio/use_awaitable.hpp>
 #include <boost/asio/write.hpp>
 #include <chrono>
 
 #include "log/log.hpp"
+#include "server/imap/flag_names.hpp"
 #include "server/session/error_mapping.hpp"
 
 namespace postimap::session {
@@ -63,7 +68,10 @@ Session::Session(asio::ip::tcp::socket socket, ServerContext& server, const Comm
       commands_(commands),
       framer_(server.limits.framer),
       timeout_(stream_.get_executor()),
-      id_(server.next_session_id++) {
+      id_(server.next_session_id++),
+      wakeup_(stream_.get_executor()),
+      write_done_(stream_.get_executor()),
+      watcher_done_(stream_.get_executor()) {
     boost::system::error_code ec;
     auto ep = stream_.socket().remote_endpoint(ec);
     peer_ = ec ? "unknown" : ep.address().to_string() + ":" + std::to_string(ep.port());
@@ -74,6 +82,14 @@ Session::Session(asio::ip::tcp::socket socket, ServerContext& server, const Comm
 
 Session::~Session() {
     server_.sessions.erase(this);
+    if (user_) {
+        auto [first, last] = server_.by_user.equal_range(user_->id.value);
+        for (auto it = first; it != last; ++it)
+            if (it->second == this) {
+                server_.by_user.erase(it);
+                break;
+            }
+    }
 }
 
 void Session::close() {
@@ -112,6 +128,33 @@ std::string Session::capabilities() const {
 void Session::authenticate(AuthenticatedUser user) {
     user_ = std::move(user);
     state_ = State::authenticated;
+    server_.by_user.emplace(user_->id.value, this);
+}
+
+void Session::on_change(storage::MailboxId mailbox, storage::ModSeq modseq) {
+    if (!selected_ || (mailbox.value != 0 && mailbox != selected_->id))
+        return;
+    if (mailbox.value != 0 && modseq.value != 0 && modseq <= selected_->highestmodseq)
+        return;  // already seen (our own change, or an older notification)
+    changes_pending_ = true;
+    wake();
+}
+
+void Session::resync() {
+    if (!selected_)
+        return;
+    changes_pending_ = true;
+    wake();
+}
+
+void Session::wake() {
+    if (idling_)
+        wakeup_.cancel();
+}
+
+void Session::note_own_modseq(storage::ModSeq modseq) {
+    if (selected_ && modseq > selected_->highestmodseq)
+        selected_->own_modseqs.push_back(modseq);
 }
 
 void Session::select(SelectedMailbox mailbox) {
@@ -128,8 +171,12 @@ void Session::unselect() {
 // Closes the connection when the client stays silent too long (RFC 3501
 // 5.4: an autologout timer of at least 30 minutes once authenticated).
 void Session::arm_timeout() {
-    timeout_.expires_after(state_ == State::not_authenticated ? server_.limits.login_timeout
-                                                              : server_.limits.idle_timeout);
+    arm_timeout(state_ == State::not_authenticated ? server_.limits.login_timeout
+                                                   : server_.limits.idle_timeout);
+}
+
+void Session::arm_timeout(std::chrono::seconds after) {
+    timeout_.expires_after(after);
     timeout_.async_wait([weak = weak_from_this()](const boost::system::error_code& ec) {
         auto self = weak.lock();
         if (ec || !self)
@@ -139,16 +186,37 @@ void Session::arm_timeout() {
     });
 }
 
+// One write on the wire at a time: during IDLE the watcher and the command
+// both write. Whoever finds a write in progress waits for it (write_done_
+// serves as a condition variable: cancel() wakes the waiters), then sends
+// what has queued up meanwhile.
 asio::awaitable<void> Session::flush() {
+    while (writing_) {
+        write_done_.expires_at(asio::steady_timer::time_point::max());
+        boost::system::error_code ec;
+        co_await write_done_.async_wait(asio::redirect_error(asio::use_awaitable, ec));
+    }
     if (out_.empty())
         co_return;
-    co_await stream_.write_all(asio::buffer(out_));
-    out_.clear();
+    writing_ = true;
+    try {
+        while (!out_.empty()) {
+            std::string chunk;
+            chunk.swap(out_);
+            co_await stream_.write_all(asio::buffer(chunk));
+        }
+    } catch (...) {
+        writing_ = false;
+        write_done_.cancel();
+        throw;
+    }
+    writing_ = false;
+    write_done_.cancel();
 }
 
 asio::awaitable<std::string> Session::read_continuation_line() {
     co_await flush();
-    std::array<char, 4096> buffer;
+    auto& buffer = read_buffer_;
     for (;;) {
         bool too_long = false;
         if (auto line = framer_.take_line(too_long))
@@ -156,7 +224,10 @@ asio::awaitable<std::string> Session::read_continuation_line() {
         if (too_long)
             throw imap::SyntaxError("Line exceeds the limit of " +
                                     std::to_string(server_.limits.framer.max_line) + " bytes");
-        arm_timeout();
+        if (idling_)
+            arm_timeout(server_.limits.idle_command_timeout);
+        else
+            arm_timeout();
         std::size_t n = co_await stream_.read_some(asio::buffer(buffer));
         timeout_.cancel();
         framer_.feed(std::string_view(buffer.data(), n));
@@ -194,7 +265,7 @@ asio::awaitable<void> Session::run() {
         write(imap::untagged_status(imap::Status::ok, "CAPABILITY " + capabilities(),
                                     "Postimap ready"));
         co_await flush();
-        std::array<char, 16384> buffer;
+        auto& buffer = read_buffer_;
         while (state_ != State::logout) {
             arm_timeout();
             std::size_t n = co_await stream_.read_some(asio::buffer(buffer));
@@ -302,14 +373,18 @@ asio::awaitable<void> Session::execute(std::string_view command) {
     }
     if (failure)
         done = completion_for(failure);
-    if (refresh_pending_) {
-        refresh_pending_ = false;
+    if ((refresh_pending_ || changes_pending_) && selected_) {
+        // RFC 3501 7.4.1: no EXPUNGE while answering FETCH, STORE or SEARCH
+        // (their UID forms may carry one).
+        const bool expunges_allowed = current_command_ != "FETCH" && current_command_ != "STORE" &&
+                                      current_command_ != "SEARCH";
         try {
-            co_await refresh_selected();
+            co_await report_changes(expunges_allowed);
         } catch (const std::exception& e) {
             log::warn("refresh_failed", "session=", id_, " error=\"", e.what(), "\"");
         }
     }
+    refresh_pending_ = false;
     write(imap::tagged(tag, done.status, done.code, done.text));
     auto micros = std::chrono::duration_cast<std::chrono::microseconds>(
                       std::chrono::steady_clock::now() - started)
@@ -319,11 +394,13 @@ asio::awaitable<void> Session::execute(std::string_view command) {
 }
 
 asio::awaitable<Completion> Session::dispatch(std::string_view tag, imap::Reader& reader) {
+    current_command_.clear();
     std::string name = reader.command_name();
     if (name == "UID") {  // RFC 3501 6.4.8: "UID" SP (copy / fetch / search / store)
         reader.space();
         name += " " + reader.command_name();
     }
+    current_command_ = name;
     const CommandSpec* spec = commands_.find(name);
     if (!spec)
         co_return Completion::bad("Unknown command " + name);
@@ -339,28 +416,120 @@ void Session::report_expunged(const std::vector<storage::Uid>& uids) {
             write(imap::untagged(std::to_string(msn->value) + " EXPUNGE"));
 }
 
-// Reports messages added to the selected mailbox since the client last
-// heard (EXISTS, and RECENT for those this session is first to see; a
-// read-write session claims them so that no later session reports them
-// again). Expunges by others wait for the push machinery.
-asio::awaitable<void> Session::refresh_selected() {
+// Reads what changed in the selected mailbox since the client was last told
+// (one query) and tells it, in the order RFC 3501 7.4.1 needs: expunges
+// first (each numbered after the ones before), then flag changes, then the
+// new EXISTS (and RECENT, for those this session is the first to see; a
+// read-write session claims them so no later session reports them again).
+asio::awaitable<void> Session::report_changes(bool expunges_allowed) {
+    changes_pending_ = false;
     if (!selected_)
         co_return;
+    const auto id = selected_->id;
+    const auto since = selected_->highestmodseq;
+    const auto last = selected_->uids.empty() ? storage::Uid{0} : selected_->uids.back();
+    auto delta = co_await store().changes_since(user_->id, id, since, last);
+    if (!selected_ || selected_->id != id)
+        co_return;  // the client selected another mailbox meanwhile
     auto& box = *selected_;
-    auto snapshot = co_await store().open_mailbox(user_->id, box.name, !box.read_only);
-    if (!snapshot || snapshot->id != box.id)
+    if (delta.gone || delta.uidvalidity != box.uidvalidity) {
+        // Deleted (or renamed away) by another session: the view cannot be
+        // kept; say so and end, as Dovecot does.
+        write(imap::untagged_status(imap::Status::bye, "", "Selected mailbox was deleted"));
+        state_ = State::logout;
         co_return;
-    auto last = box.uids.empty() ? storage::Uid{0} : box.uids.back();
+    }
+    for (auto uid : delta.expunged)
+        if (box.msn_of(uid) &&
+            !std::binary_search(box.pending_expunges.begin(), box.pending_expunges.end(), uid))
+            box.pending_expunges.insert(
+                std::upper_bound(box.pending_expunges.begin(), box.pending_expunges.end(), uid),
+                uid);
+    if (expunges_allowed && !box.pending_expunges.empty()) {
+        auto gone = std::move(box.pending_expunges);
+        box.pending_expunges.clear();
+        report_expunged(gone);
+    }
+    for (const auto& c : delta.changed) {
+        if (std::find(box.own_modseqs.begin(), box.own_modseqs.end(), c.modseq) !=
+            box.own_modseqs.end())
+            continue;  // our own STORE, already answered
+        if (auto msn = box.msn_of(c.uid))
+            write(imap::untagged(std::to_string(msn->value) + " FETCH (UID " +
+                                 std::to_string(c.uid.value) + " FLAGS (" +
+                                 imap::format_flags(c.flags, box.is_recent(c.uid)) + "))"));
+    }
     const std::size_t before = box.uids.size();
-    for (auto uid : snapshot->uids)
-        if (uid > last)
-            box.uids.push_back(uid);
-    if (box.uids.size() == before)
-        co_return;
-    if (!box.read_only)
-        box.claim_recent(snapshot->recent_from, box.uids.cbegin() + before);
-    write(imap::untagged(std::to_string(box.uids.size()) + " EXISTS"));
-    write(imap::untagged(std::to_string(box.recent()) + " RECENT"));
+    for (const auto& a : delta.added)
+        if (box.uids.empty() || a.uid > box.uids.back())
+            box.uids.push_back(a.uid);
+    if (box.uids.size() != before) {
+        if (!box.read_only)
+            if (auto from = co_await store().claim_recent(user_->id, id))
+                box.claim_recent(*from, box.uids.cbegin() + static_cast<std::ptrdiff_t>(before));
+        write(imap::untagged(std::to_string(box.uids.size()) + " EXISTS"));
+        write(imap::untagged(std::to_string(box.recent()) + " RECENT"));
+    }
+    if (delta.highestmodseq > box.highestmodseq)
+        box.highestmodseq = delta.highestmodseq;
+    std::erase_if(box.own_modseqs, [&](storage::ModSeq m) { return m <= box.highestmodseq; });
+}
+
+// IDLE: this coroutine reads the client's line (DONE) while idle_watch()
+// reports changes and keepalives; both write through flush(), one at a time.
+asio::awaitable<bool> Session::idle() {
+    idling_ = true;
+    if (changes_pending_ || refresh_pending_) {
+        refresh_pending_ = false;
+        co_await report_changes(true);
+    }
+    watcher_running_ = true;
+    asio::co_spawn(
+        stream_.get_executor(),
+        [self = shared_from_this()]() -> asio::awaitable<void> { co_await self->idle_watch(); },
+        asio::detached);
+    std::string line;
+    std::exception_ptr failure;
+    try {
+        line = co_await read_continuation_line();
+    } catch (...) {
+        failure = std::current_exception();
+    }
+    idling_ = false;
+    wakeup_.cancel();
+    while (watcher_running_) {
+        watcher_done_.expires_at(asio::steady_timer::time_point::max());
+        boost::system::error_code ec;
+        co_await watcher_done_.async_wait(asio::redirect_error(asio::use_awaitable, ec));
+    }
+    if (failure)
+        std::rethrow_exception(failure);
+    for (auto& c : line)
+        c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+    co_return line == "DONE";
+}
+
+asio::awaitable<void> Session::idle_watch() {
+    try {
+        while (idling_) {
+            wakeup_.expires_after(server_.limits.idle_keepalive);
+            boost::system::error_code ec;
+            co_await wakeup_.async_wait(asio::redirect_error(asio::use_awaitable, ec));
+            if (!idling_ || state_ == State::logout)
+                break;
+            if (ec != asio::error::operation_aborted)
+                write(imap::untagged_status(imap::Status::ok, "", "Still here"));
+            else if (changes_pending_)
+                co_await report_changes(true);
+            co_await flush();
+        }
+    } catch (const std::exception& e) {
+        // The connection is gone or the database is: the reading side
+        // notices the former; for the latter, the next command reports it.
+        log::info("idle_watch_stopped", "session=", id_, " error=\"", e.what(), "\"");
+    }
+    watcher_running_ = false;
+    watcher_done_.cancel();
 }
 
 }  // namespace postimap::session

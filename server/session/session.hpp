@@ -2,9 +2,11 @@
 // runs the handler the command table names, and writes responses in order.
 #pragma once
 
+#include <array>
 #include <boost/asio/awaitable.hpp>
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/steady_timer.hpp>
+#include <chrono>
 #include <memory>
 #include <optional>
 #include <string>
@@ -60,6 +62,18 @@ class Session : public std::enable_shared_from_this<Session> {
     // Something may have been added to the selected mailbox: tell the client
     // before the tagged response (RFC 3501 7.3.1).
     void note_selected_mailbox_changed() { refresh_pending_ = true; }
+    // Push: a mailbox of this session's user moved to `modseq` (mailbox 0:
+    // subscriptions; modseq 0: deleted). Cheap: marks, and wakes an IDLE.
+    void on_change(storage::MailboxId mailbox, storage::ModSeq modseq);
+    // Push was interrupted: anything may have changed.
+    void resync();
+    // This session's own flag change; its FETCH was sent with the command.
+    void note_own_modseq(storage::ModSeq modseq);
+    // IDLE (RFC 2177): reports changes as they come and a keepalive now and
+    // then until the client sends DONE. Returns false if the line was not
+    // DONE.
+    asio::awaitable<bool> idle();
+    bool timed_out() const { return timed_out_; }
     void write(std::string_view bytes) { out_.append(bytes); }
     // Tells the client that these messages are gone (ascending UIDs), each
     // "* n EXPUNGE" numbered after the ones before it (RFC 3501 7.4.1).
@@ -76,9 +90,14 @@ class Session : public std::enable_shared_from_this<Session> {
     asio::awaitable<void> flush();
     asio::awaitable<void> execute(std::string_view command);
     asio::awaitable<Completion> dispatch(std::string_view tag, imap::Reader& reader);
-    asio::awaitable<void> refresh_selected();
+    // Tells the client what changed in the selected mailbox: new messages
+    // (EXISTS, RECENT), flag changes (FETCH), and, when allowed, expunges.
+    asio::awaitable<void> report_changes(bool expunges_allowed);
+    asio::awaitable<void> idle_watch();
+    void wake();
     asio::awaitable<void> reject(const imap::RejectedCommand& rejected);
     void arm_timeout();
+    void arm_timeout(std::chrono::seconds after);
     asio::awaitable<bool> handshake();
 
     net::Stream stream_;
@@ -96,6 +115,15 @@ class Session : public std::enable_shared_from_this<Session> {
     bool refresh_pending_ = false;
     bool timed_out_ = false;
     bool starttls_pending_ = false;
+    bool changes_pending_ = false;  // push said the selected mailbox moved
+    bool idling_ = false;
+    bool watcher_running_ = false;
+    bool writing_ = false;           // a flush is on the wire: others wait
+    asio::steady_timer wakeup_;      // IDLE's watcher sleeps on it
+    asio::steady_timer write_done_;  // flush waiters sleep on it
+    asio::steady_timer watcher_done_;
+    std::string current_command_;
+    std::array<char, 4096> read_buffer_;
     std::string out_;
 };
 

@@ -36,6 +36,15 @@ struct SelectedMailbox {
     // 2.3.2), ascending. Not a watermark: others may have claimed some in
     // between.
     std::vector<storage::Uid> recent_uids;
+    // The mailbox's HIGHESTMODSEQ as of what the client has been told (push
+    // reads changes after it).
+    storage::ModSeq highestmodseq{};
+    // Expunged by others, read but not yet reported (not allowed during
+    // FETCH, STORE, SEARCH): still in `uids` until reported. Ascending.
+    std::vector<storage::Uid> pending_expunges{};
+    // MODSEQs of this session's own flag changes, whose FETCH it already
+    // sent: the next read of changes skips them.
+    std::vector<storage::ModSeq> own_modseqs{};
 
     std::uint32_t exists() const { return static_cast<std::uint32_t>(uids.size()); }
     storage::Uid uid_of(Msn msn) const { return uids.at(msn.value - 1); }

@@ -262,3 +262,27 @@ asio::awaitable<void> Connection::set_role(const std::string& role) {
 }
 
 }  // namespace postimap::pg
+
+namespace postimap::pg {
+
+void Connection::cancel() {
+    boost::system::error_code ignored;
+    socket_.cancel(ignored);
+}
+
+asio::awaitable<std::vector<Notification>> Connection::wait_notifications() {
+    std::vector<Notification> out;
+    for (;;) {
+        while (PGnotify* n = PQnotifies(conn_)) {
+            out.push_back({n->relname, n->extra ? n->extra : ""});
+            PQfreemem(n);
+        }
+        if (!out.empty())
+            co_return out;
+        co_await wait_readable();
+        if (!PQconsumeInput(conn_))
+            fail("lost the LISTEN connection to PostgreSQL");
+    }
+}
+
+}  // namespace postimap::pg

@@ -15,6 +15,7 @@
 #include <string_view>
 #include <unordered_map>
 #include <unordered_set>
+#include <vector>
 
 #include "storage/pg/params.hpp"
 #include "storage/pg/result.hpp"
@@ -30,6 +31,12 @@ struct Statement {
     const char* name;
     const char* sql;
     Format result_format = Format::text;
+};
+
+// A NOTIFY received on a LISTENing connection.
+struct Notification {
+    std::string channel;
+    std::string payload;
 };
 
 class Connection {
@@ -61,6 +68,13 @@ class Connection {
     // Acts as `role` from now on (SET ROLE), e.g. a role under row-level
     // security. Throws Error when the role is missing or not ours.
     asio::awaitable<void> set_role(const std::string& role);
+
+    // For a connection that LISTENs (and runs nothing else meanwhile): waits
+    // until at least one notification arrived and returns all that did.
+    // Throws ConnectionError when the connection breaks.
+    asio::awaitable<std::vector<Notification>> wait_notifications();
+    // Makes a pending wait fail at once (shutdown).
+    void cancel();
 
     // True once the connection failed; the pool then discards it.
     bool broken() const;

@@ -140,7 +140,8 @@ class Rfc3501Test(ServerTestCase):
             # STARTTLS: the embedded default has a certificate and this is
             # the plain port; no LOGINDISABLED and AUTH=PLAIN: loopback is
             # trusted.
-            want = {b"IMAP4rev1", b"LITERAL+", b"UIDPLUS", b"UNSELECT", b"CHILDREN", b"STARTTLS",
+            want = {b"IMAP4rev1", b"LITERAL+", b"UIDPLUS", b"UNSELECT", b"CHILDREN", b"IDLE",
+                    b"STARTTLS",
                     b"AUTH=SCRAM-SHA-256", b"AUTH=PLAIN", b"AUTH=LOGIN", b"SASL-IR"}
             self.assertEqual(set(caps), want)
             self.assertEqual(set(greeting), want)

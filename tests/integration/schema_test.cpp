@@ -83,6 +83,8 @@ const pg::Statement kCatalog{
     "  where relnamespace = 'public'::regnamespace and relrowsecurity"
     " union all select 'grant ' || table_name || ' ' || privilege_type"
     "  from information_schema.role_table_grants where grantee = 'postimap_app'"
+    " union all select 'trigger ' || pg_get_triggerdef(oid) from pg_trigger"
+    "  where not tgisinternal"
     " union all select 'definer ' || p.oid::regprocedure from pg_proc p"
     "  where pronamespace = 'public'::regnamespace and prosecdef"
     " order by 1"};

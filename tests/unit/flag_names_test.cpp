@@ -1,4 +1,4 @@
-#include "server/commands/flag_names.hpp"
+#include "server/imap/flag_names.hpp"
 
 #include <gtest/gtest.h>
 
@@ -40,7 +40,7 @@ class ParseSettableFlags : public ::testing::TestWithParam<ParseCase> {};
 
 TEST_P(ParseSettableFlags, Parses) {
     const auto& c = GetParam();
-    auto flags = parse_settable_flags(c.input);
+    auto flags = imap::parse_settable_flags(c.input);
     EXPECT_EQ(flags.system, c.system);
     EXPECT_EQ(flags.keywords, c.keywords);
 }
@@ -79,7 +79,7 @@ INSTANTIATE_TEST_SUITE_P(
 class ParseSettableFlagsRejects : public ::testing::TestWithParam<Strings> {};
 
 TEST_P(ParseSettableFlagsRejects, ThrowsSyntaxError) {
-    EXPECT_THROW(parse_settable_flags(GetParam()), imap::SyntaxError);
+    EXPECT_THROW(imap::parse_settable_flags(GetParam()), imap::SyntaxError);
 }
 
 INSTANTIATE_TEST_SUITE_P(All, ParseSettableFlagsRejects,
@@ -92,42 +92,43 @@ INSTANTIATE_TEST_SUITE_P(All, ParseSettableFlagsRejects,
 // ---- format_flags ----
 
 TEST(FormatFlags, Empty) {
-    EXPECT_EQ(format_flags({}), "");
+    EXPECT_EQ(imap::format_flags({}), "");
 }
 
 TEST(FormatFlags, FixedOrderKeywordsLast) {
     storage::Flags flags;
     flags.system = system_flags(true, true, true, true, true);
     flags.keywords = {"$Junk", "Work"};
-    EXPECT_EQ(format_flags(flags), "\\Seen \\Answered \\Flagged \\Deleted \\Draft $Junk Work");
+    EXPECT_EQ(imap::format_flags(flags),
+              "\\Seen \\Answered \\Flagged \\Deleted \\Draft $Junk Work");
 }
 
 TEST(FormatFlags, SingleFlags) {
     storage::Flags draft;
     draft.system.draft = true;
-    EXPECT_EQ(format_flags(draft), "\\Draft");
+    EXPECT_EQ(imap::format_flags(draft), "\\Draft");
     storage::Flags keyword;
     keyword.keywords = {"$Forwarded"};
-    EXPECT_EQ(format_flags(keyword), "$Forwarded");
+    EXPECT_EQ(imap::format_flags(keyword), "$Forwarded");
     storage::Flags two;
     two.system.deleted = true;
     two.system.answered = true;
-    EXPECT_EQ(format_flags(two), "\\Answered \\Deleted");
+    EXPECT_EQ(imap::format_flags(two), "\\Answered \\Deleted");
 }
 
 TEST(FormatFlags, OrderDoesNotFollowInput) {
-    auto flags = parse_settable_flags({"$Junk", "\\Draft", "\\seen", "Work", "\\FLAGGED"});
-    EXPECT_EQ(format_flags(flags), "\\Seen \\Flagged \\Draft $Junk Work");
+    auto flags = imap::parse_settable_flags({"$Junk", "\\Draft", "\\seen", "Work", "\\FLAGGED"});
+    EXPECT_EQ(imap::format_flags(flags), "\\Seen \\Flagged \\Draft $Junk Work");
 }
 
 // ---- format_defined_flags ----
 
 TEST(FormatDefinedFlags, SystemFlagsOnly) {
-    EXPECT_EQ(format_defined_flags({}), "\\Answered \\Flagged \\Deleted \\Seen \\Draft");
+    EXPECT_EQ(imap::format_defined_flags({}), "\\Answered \\Flagged \\Deleted \\Seen \\Draft");
 }
 
 TEST(FormatDefinedFlags, KeywordsAppendedInOrder) {
-    EXPECT_EQ(format_defined_flags({"$Junk", "Work", "$NotJunk"}),
+    EXPECT_EQ(imap::format_defined_flags({"$Junk", "Work", "$NotJunk"}),
               "\\Answered \\Flagged \\Deleted \\Seen \\Draft $Junk Work $NotJunk");
 }
 

@@ -6,7 +6,7 @@
 
 #include "storage/types.hpp"
 
-namespace postimap::commands {
+namespace postimap::imap {
 
 // Throws imap::SyntaxError for \Recent, \* or an unknown \-flag (flags a
 // client may not set, RFC 3501 6.4.6).
@@ -17,4 +17,4 @@ std::string format_flags(const storage::Flags& flags, bool recent = false);
 // The FLAGS list of SELECT: system flags and the keywords in use.
 std::string format_defined_flags(const std::vector<std::string>& keywords);
 
-}  // namespace postimap::commands
+}  // namespace postimap::imap

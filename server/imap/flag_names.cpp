@@ -1,11 +1,11 @@
-#include "server/commands/flag_names.hpp"
+#include "server/imap/flag_names.hpp"
 
 #include <algorithm>
 #include <cctype>
 
 #include "server/imap/reader.hpp"
 
-namespace postimap::commands {
+namespace postimap::imap {
 namespace {
 
 bool iequals(std::string_view a, std::string_view b) {
@@ -67,4 +67,4 @@ std::string format_defined_flags(const std::vector<std::string>& keywords) {
     return out;
 }
 
-}  // namespace postimap::commands
+}  // namespace postimap::imap

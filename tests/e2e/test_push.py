@@ -1,0 +1,193 @@
+"""Push between workers: two `postimap serve` processes on one PostgreSQL.
+A client idles on worker 1 while another, on worker 2, appends, stores
+flags, expunges and copies; the idler hears each through LISTEN/NOTIFY."""
+
+import re
+import time
+import unittest
+
+import harness
+
+
+class Idler:
+    """A client in IDLE: collects untagged lines until a predicate holds."""
+
+    def __init__(self, conn):
+        self.c = conn
+        self.lines = []
+
+    def start(self):
+        self.c.send("i1 IDLE\r\n")
+        r = self.c.read_response()
+        assert r.text.startswith(b"+ "), r.text
+
+    def wait_for(self, pattern, timeout=10):
+        deadline = time.monotonic() + timeout
+        rx = re.compile(pattern)
+        while True:
+            for line in self.lines:
+                if rx.search(line):
+                    return line
+            left = deadline - time.monotonic()
+            if left <= 0:
+                raise AssertionError("no %r within %.0f s; got %r" % (pattern, timeout, self.lines))
+            self.c.settimeout(left)
+            try:
+                self.lines.append(self.c.read_response().text)
+            except OSError:
+                pass
+            finally:
+                self.c.settimeout(15)
+
+    def done(self):
+        self.c.send("DONE\r\n")
+        untagged, tagged = self.c.read_until_tagged("i1")
+        self.lines += [u.text for u in untagged]
+        return tagged
+
+
+class PushTest(unittest.TestCase):
+    @classmethod
+    def setUpClass(cls):
+        cls.one = harness.Server()
+        cls.one.start()
+        try:
+            cls.two = harness.Server(data_dir=cls.one.data_dir)
+            cls.two.start()
+        except Exception:
+            cls.one.cleanup()
+            raise
+
+    @classmethod
+    def tearDownClass(cls):
+        cls.two.cleanup()
+        cls.one.cleanup()
+
+    def run(self, result=None):
+        if result is None:
+            return super().run(result)
+        before = len(result.failures) + len(result.errors)
+        out = super().run(result)
+        if len(result.failures) + len(result.errors) > before:
+            print("\n==== worker 1 ====\n%s\n==== worker 2 ====\n%s" % (self.one.log(), self.two.log()))
+        return out
+
+    def fresh_mailbox(self, name):
+        with self.two.connect() as c:
+            c.login()
+            c.ok("CREATE %s" % name)
+        return name
+
+    def test_idle_on_one_worker_hears_changes_made_on_the_other(self):
+        box = self.fresh_mailbox("Push1")
+        a = self.one.connect()
+        self.addCleanup(a.close)
+        a.login()
+        self.assertIn(b"IDLE", a.command("CAPABILITY")[0][0].text)
+        a.ok("SELECT %s" % box)
+        idler = Idler(a)
+        idler.start()
+        b = self.two.connect()
+        self.addCleanup(b.close)
+        b.login()
+        # APPEND on worker 2 -> EXISTS on worker 1.
+        b.append(box, b"Subject: one\r\n\r\nfirst\r\n")
+        idler.wait_for(rb"^\* 1 EXISTS")
+        b.append(box, b"Subject: two\r\n\r\nsecond\r\n")
+        idler.wait_for(rb"^\* 2 EXISTS")
+        # STORE -> FETCH FLAGS.
+        b.ok("SELECT %s" % box)
+        b.ok("STORE 1 +FLAGS (\\Flagged)")
+        idler.wait_for(rb"^\* 1 FETCH \(UID 1 FLAGS \(.*\\Flagged")
+        # EXPUNGE -> EXPUNGE.
+        b.ok("STORE 1 +FLAGS (\\Deleted)")
+        b.ok("EXPUNGE")
+        idler.wait_for(rb"^\* 1 EXPUNGE")
+        # COPY into the idled mailbox from another -> EXISTS.
+        b.ok("CREATE Push1src")
+        b.append("Push1src", b"Subject: three\r\n\r\nthird\r\n")
+        b.ok("SELECT Push1src")
+        b.ok("COPY 1 %s" % box)
+        idler.wait_for(rb"^\* 2 EXISTS")
+        tagged = idler.done()
+        self.assertRegex(tagged.text, rb"^i1 OK ")
+        # The idler's view matches the database.
+        untagged, _ = a.command("UID SEARCH ALL")
+        self.assertEqual(untagged[0].text.split()[2:], [b"2", b"3"])
+
+    def test_noop_reports_changes_and_expunges_wait_for_an_allowed_point(self):
+        box = self.fresh_mailbox("Push2")
+        with self.two.connect() as b:
+            b.login()
+            for i in range(3):
+                b.append(box, b"Subject: m%d\r\n\r\nbody\r\n" % i)
+        a = self.one.connect()
+        self.addCleanup(a.close)
+        a.login()
+        a.ok("SELECT %s" % box)
+        with self.two.connect() as b:
+            b.login()
+            b.ok("SELECT %s" % box)
+            b.ok("STORE 2 +FLAGS (\\Deleted \\Seen)")
+            b.ok("EXPUNGE")
+            b.append(box, b"Subject: m3\r\n\r\nbody\r\n")
+        time.sleep(0.3)  # the notification reaches worker 1
+        # FETCH may not carry the EXPUNGE (RFC 3501 7.4.1)...
+        untagged, done = a.command("FETCH 1:* (UID)")
+        self.assertRegex(done.text, rb"^t\d+ OK ")
+        self.assertFalse(any(b"EXPUNGE" in u.text for u in untagged), untagged)
+        self.assertTrue(any(re.match(rb"\* 4 EXISTS", u.text) for u in untagged), untagged)
+        # ...NOOP does, and the numbering stays consistent.
+        untagged, _ = a.command("NOOP")
+        self.assertIn(b"* 2 EXPUNGE\r\n", [u.text for u in untagged])
+        untagged, _ = a.command("FETCH 1:* (UID)")
+        uids = [int(re.search(rb"UID (\d+)", u.text).group(1)) for u in untagged]
+        self.assertEqual(uids, [1, 3, 4])
+
+    def test_own_store_is_not_echoed_again(self):
+        box = self.fresh_mailbox("Push3")
+        a = self.one.connect()
+        self.addCleanup(a.close)
+        a.login()
+        a.append(box, b"Subject: x\r\n\r\nx\r\n")
+        a.ok("SELECT %s" % box)
+        untagged, _ = a.command("STORE 1 +FLAGS (\\Answered)")
+        self.assertEqual(len(untagged), 1)
+        time.sleep(0.3)
+        untagged, _ = a.command("NOOP")
+        self.assertEqual(untagged, [])
+
+
+class IdleTimersTest(harness.ServerTestCase):
+    server_env = {"POSTIMAP_IDLE_KEEPALIVE": "1", "POSTIMAP_IDLE_COMMAND_TIMEOUT": "3"}
+
+    def test_keepalive_then_timeout_with_bye(self):
+        c = self.connect()
+        self.addCleanup(c.close)
+        c.login()
+        c.ok("SELECT INBOX")
+        idler = Idler(c)
+        idler.start()
+        idler.wait_for(rb"^\* OK Still here", timeout=5)
+        idler.wait_for(rb"^\* BYE ", timeout=8)
+        self.assertEqual(c.expect_closed().count(b"BYE"), 0)
+
+    def test_done_is_case_insensitive_and_other_lines_are_bad(self):
+        c = self.connect()
+        self.addCleanup(c.close)
+        c.login()
+        c.send("i1 IDLE\r\n")
+        self.assertTrue(c.read_response().text.startswith(b"+ "))
+        c.send("done\r\n")
+        _, tagged = c.read_until_tagged("i1")
+        self.assertTrue(tagged.text.startswith(b"i1 OK"), tagged.text)
+        c.send("i2 IDLE\r\n")
+        self.assertTrue(c.read_response().text.startswith(b"+ "))
+        c.send("NOOP\r\n")
+        _, tagged = c.read_until_tagged("i2")
+        self.assertTrue(tagged.text.startswith(b"i2 BAD"), tagged.text)
+        c.ok("NOOP")
+
+
+if __name__ == "__main__":
+    unittest.main()

@@ -34,6 +34,11 @@ const pg::Statement kChangeFlags{
     "          where user_id = $1 and mailbox_id = $2 and uid between r.lo and r.hi"
     "          offset 0) t) sel"
     "  where mm.user_id = $1 and mm.mailbox_id = $2 and mm.uid = sel.uid"
+    // Takes the mailbox lock before any message row's (a one-time filter
+    // runs first): every writer locks in the order mailbox, then messages.
+    // Without it the CTE ran when the first row was updated, and a STORE
+    // and an EXPUNGE could deadlock.
+    "   and exists (select 1 from lock)"
     "   and (mm.seen, mm.answered, mm.flagged, mm.deleted, mm.draft, mm.keywords)"
     "       is distinct from (flag_after(mm.seen, $5::int, $6),"
     "         flag_after(mm.answered, $5::int, $7), flag_after(mm.flagged, $5::int, $8),"
@@ -51,6 +56,7 @@ const pg::Statement kExpunge{
     "              for update),"
     " del as (delete from mailbox_messages mm"
     "         where mm.user_id = $1 and mm.mailbox_id = $2 and mm.deleted"
+    "           and exists (select 1 from lock)"  // mailbox first, as in change_flags
     "           and ($3::bigint[] is null or exists (select 1 from unnest($3::bigint[], "
     "$4::bigint[])"
     "                 as r(lo, hi) where mm.uid between r.lo and r.hi))"

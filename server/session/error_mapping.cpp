@@ -35,6 +35,12 @@ Completion completion_for(std::exception_ptr error) {
         log::warn("database_unavailable", "error=\"", e.what(), "\"");
         return Completion::no("Database is unavailable, try again later", "UNAVAILABLE");
     } catch (const postimap::pg::Error& e) {
+        // Conflicts with concurrent writers (deadlock, serialization): the
+        // command changed nothing and may simply be sent again (RFC 5530).
+        if (e.sqlstate() == "40P01" || e.sqlstate() == "40001") {
+            log::warn("database_conflict", "sqlstate=", e.sqlstate());
+            return Completion::no("Conflict with a concurrent change, try again", "INUSE");
+        }
         log::error("database_error", "sqlstate=", e.sqlstate(), " error=\"", e.what(), "\"");
         return Completion::no("Internal error", "SERVERBUG");
     } catch (const std::exception& e) {

@@ -46,7 +46,9 @@ class Idler:
         return tagged
 
 
-class PushTest(unittest.TestCase):
+class TwoWorkers(unittest.TestCase):
+    """Two workers on one embedded PostgreSQL; logs of both on failure."""
+
     @classmethod
     def setUpClass(cls):
         cls.one = harness.Server()
@@ -69,9 +71,12 @@ class PushTest(unittest.TestCase):
         before = len(result.failures) + len(result.errors)
         out = super().run(result)
         if len(result.failures) + len(result.errors) > before:
-            print("\n==== worker 1 ====\n%s\n==== worker 2 ====\n%s" % (self.one.log(), self.two.log()))
+            print("\n==== worker 1 ====\n%s\n==== worker 2 ====\n%s"
+                  % (self.one.log(), self.two.log()))
         return out
 
+
+class PushTest(TwoWorkers):
     def fresh_mailbox(self, name):
         with self.two.connect() as c:
             c.login()
@@ -156,6 +161,61 @@ class PushTest(unittest.TestCase):
         time.sleep(0.3)
         untagged, _ = a.command("NOOP")
         self.assertEqual(untagged, [])
+
+
+class PushFaultTest(TwoWorkers):
+    """The LISTEN connection dies, then PostgreSQL restarts: the workers
+    reconnect, sessions resync, and push works again."""
+
+    def log_count(self, server, needle):
+        with open(server.log_path, "rb") as f:
+            return f.read().count(needle)
+
+    def wait_log(self, server, needle, count, timeout=30):
+        deadline = time.monotonic() + timeout
+        while self.log_count(server, needle) < count:
+            if time.monotonic() > deadline:
+                raise AssertionError("%r not logged %d times:\n%s" % (needle, count, server.log()))
+            time.sleep(0.05)
+
+    def test_listener_killed_then_database_restarted(self):
+        with self.two.connect() as b:
+            b.login()
+            b.ok("CREATE Faults")
+        a = self.one.connect()
+        self.addCleanup(a.close)
+        a.login()
+        a.ok("SELECT Faults")
+        idler = Idler(a)
+        idler.start()
+        connected = self.log_count(self.one, b"listener_connected")
+
+        # 1. Kill both workers' LISTEN connections; change something at once.
+        self.one.psql("select pg_terminate_backend(pid) from pg_stat_activity"
+                      " where query like 'listen %'")
+        with self.two.connect() as b:
+            b.login()
+            b.append("Faults", b"Subject: during\r\n\r\nx\r\n")
+        self.wait_log(self.one, b"listener_connected", connected + 1)
+        idler.wait_for(rb"^\* 1 EXISTS")
+
+        # 2. Stop PostgreSQL under the idle session; commands elsewhere fail
+        # cleanly; start it again; push resumes.
+        self.one.pg_stop()
+        with self.two.connect() as b:
+            _, done = b.command("LOGIN demo@example.com demo")
+            self.assertRegex(done.text, rb"^t\d+ NO \[UNAVAILABLE\] ")
+        self.one.pg_start()
+        self.wait_log(self.one, b"listener_connected", connected + 2)
+        self.wait_log(self.two, b"listener_connected", 3)
+        with self.two.connect() as b:
+            b.login()
+            b.append("Faults", b"Subject: after\r\n\r\ny\r\n")
+        idler.wait_for(rb"^\* 2 EXISTS")
+        tagged = idler.done()
+        self.assertRegex(tagged.text, rb"^i1 OK ")
+        untagged, _ = a.command("UID SEARCH ALL")
+        self.assertEqual(untagged[0].text.split()[2:], [b"1", b"2"])
 
 
 class IdleTimersTest(harness.ServerTestCase):

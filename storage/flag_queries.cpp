@@ -39,6 +39,7 @@ const pg::Statement kChangeFlags{
     // Without it the CTE ran when the first row was updated, and a STORE
     // and an EXPUNGE could deadlock.
     "   and exists (select 1 from lock)"
+    "   and ($12::bigint is null or mm.modseq <= $12)"
     "   and (mm.seen, mm.answered, mm.flagged, mm.deleted, mm.draft, mm.keywords)"
     "       is distinct from (flag_after(mm.seen, $5::int, $6),"
     "         flag_after(mm.answered, $5::int, $7), flag_after(mm.flagged, $5::int, $8),"
@@ -71,11 +72,15 @@ const pg::Statement kExpunge{
 
 asio::awaitable<std::vector<ChangedFlags>> MailStore::change_flags(
     UserId user, MailboxId mailbox, const std::vector<UidRange>& ranges, FlagChange how,
-    const Flags& flags) {
+    const Flags& flags, std::optional<std::uint64_t> unchanged_since) {
     auto [lows, highs] = split_ranges(ranges);
     const auto& f = flags.system;
     pg::Params params(user.value, mailbox.value, lows, highs, static_cast<std::int32_t>(how),
                       f.seen, f.answered, f.flagged, f.deleted, f.draft, flags.keywords);
+    if (unchanged_since)
+        params.add(static_cast<std::int64_t>(*unchanged_since));
+    else
+        params.add(std::nullopt);
     auto conn = co_await acquire_for(user);
     auto r = co_await conn->exec(kChangeFlags, params);
     std::vector<ChangedFlags> out;

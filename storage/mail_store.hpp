@@ -111,6 +111,7 @@ struct MessageData {
     Uid uid;
     Flags flags;
     std::int64_t internal_date = 0;  // Unix seconds
+    ModSeq modseq;                   // of its last change (CONDSTORE)
     std::int64_t size = 0;
     std::optional<std::string> raw;
     std::optional<std::string> structure;  // NULL for rows stored before it existed
@@ -170,9 +171,11 @@ class MailStore {
     // Changes flags of the messages in `ranges`; returns the messages whose
     // flags really changed, ascending by UID. One MODSEQ for the whole change,
     // and none when nothing changed.
-    asio::awaitable<std::vector<ChangedFlags>> change_flags(UserId user, MailboxId mailbox,
-                                                            const std::vector<UidRange>& ranges,
-                                                            FlagChange how, const Flags& flags);
+    // With `unchanged_since` (STORE UNCHANGEDSINCE, RFC 7162), messages
+    // whose MODSEQ is above it are left alone.
+    asio::awaitable<std::vector<ChangedFlags>> change_flags(
+        UserId user, MailboxId mailbox, const std::vector<UidRange>& ranges, FlagChange how,
+        const Flags& flags, std::optional<std::uint64_t> unchanged_since = std::nullopt);
     // Removes the messages marked \Deleted (only those in `ranges`, if
     // given), leaving tombstones; returns their UIDs ascending.
     asio::awaitable<std::vector<Uid>> expunge(UserId user, MailboxId mailbox,

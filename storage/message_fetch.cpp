@@ -14,7 +14,7 @@ namespace {
     "select mm.uid::int8, (mm.seen::int | (mm.answered::int << 1)"                        \
     " | (mm.flagged::int << 2) | (mm.deleted::int << 3) | (mm.draft::int << 4)),"         \
     " case when cardinality(mm.keywords) > 0 then array_to_string(mm.keywords, ' ') end," \
-    " extract(epoch from mm.internal_date)::int8"
+    " extract(epoch from mm.internal_date)::int8, mm.modseq::int8"
 
 // The rows of the UID ranges $3/$4: one primary-key range scan per range.
 // LATERAL with OFFSET 0 keeps the planner from flattening the subquery and
@@ -88,10 +88,11 @@ asio::awaitable<std::vector<MessageData>> MailStore::fetch(UserId user, MailboxI
         if (!row.is_null(2))
             m.flags.keywords = split_keywords(row.text(2));
         m.internal_date = row.int64(3);
-        m.size = row.int64(4);
-        if (!row.is_null(5))
-            m.raw = row.bytea(5);
-        m.structure = row.opt_str(6);
+        m.modseq = ModSeq{static_cast<std::uint64_t>(row.int64(4))};
+        m.size = row.int64(5);
+        if (!row.is_null(6))
+            m.raw = row.bytea(6);
+        m.structure = row.opt_str(7);
         out.push_back(std::move(m));
     }
     co_return out;

@@ -14,6 +14,8 @@ constexpr std::array kCommands = {
     session::CommandSpec{"CAPABILITY", capability, StateMask::any_state},
     session::CommandSpec{"NOOP", noop, StateMask::any_state},
     session::CommandSpec{"IDLE", idle, kAuthenticated},
+    // RFC 5161: "only valid in the authenticated state".
+    session::CommandSpec{"ENABLE", enable, StateMask::authenticated},
     session::CommandSpec{"LOGOUT", logout, StateMask::any_state},
     session::CommandSpec{"LOGIN", login, StateMask::not_authenticated},
     session::CommandSpec{"STARTTLS", starttls, StateMask::not_authenticated},
@@ -52,7 +54,7 @@ const session::CommandTable& command_table() {
 }
 
 std::string capabilities() {
-    return "IMAP4rev1 LITERAL+ UIDPLUS UNSELECT CHILDREN IDLE";
+    return "IMAP4rev1 LITERAL+ UIDPLUS UNSELECT CHILDREN IDLE ENABLE CONDSTORE QRESYNC";
 }
 
 }  // namespace postimap::commands

@@ -8,6 +8,7 @@
 #include "server/imap/date_time.hpp"
 #include "server/imap/flag_names.hpp"
 #include "server/imap/response.hpp"
+#include "server/imap/sequence_set.hpp"
 #include "server/session/session.hpp"
 #include "storage/mime/part_json.hpp"
 
@@ -30,7 +31,8 @@ std::optional<mime::Part> structure_of(const storage::MessageData& m) {
 }
 
 std::string fetch_response(std::uint32_t msn, const storage::MessageData& m,
-                           const FetchItems& items, bool flags_changed, bool recent) {
+                           const FetchItems& items, bool flags_changed, bool recent,
+                           bool with_modseq) {
     std::string out = "* " + std::to_string(msn) + " FETCH (";
     auto item = [&](std::string_view name) {
         if (out.back() != '(')
@@ -44,6 +46,10 @@ std::string fetch_response(std::uint32_t msn, const storage::MessageData& m,
     if (items.flags || flags_changed) {
         item("FLAGS (");
         out += imap::format_flags(m.flags, recent) + ")";
+    }
+    if (items.modseq || with_modseq) {
+        item("MODSEQ (");
+        out += std::to_string(m.modseq.value) + ")";
     }
     if (items.internal_date) {
         item("INTERNALDATE \"");
@@ -97,17 +103,41 @@ Awaitable fetch(CommandContext& ctx, imap::Reader& args) {
     auto set = args.sequence_set();
     args.space();
     FetchItems items = read_fetch_items(args);
+    const FetchModifiers mods = read_fetch_modifiers(args);
     args.expect_end();
     if (by_uid)
         items.uid = true;
 
     auto& session = ctx.session;
+    if (mods.vanished && (!by_uid || !session.qresync()))
+        co_return Completion::bad("VANISHED needs UID FETCH with QRESYNC enabled");
+    // MODSEQ and CHANGEDSINCE are CONDSTORE enabling (RFC 7162 3.1), and
+    // CHANGEDSINCE asks for MODSEQ in every response.
+    if (items.modseq || mods.changed_since) {
+        session.enable_condstore();
+        items.modseq = true;
+    }
     auto& box = session.selected();
     const auto user = session.user().id;
     const auto targets = resolve_messages(set, by_uid, box);
     const bool mark_seen = items.sets_seen() && !box.read_only;
+    if (mods.vanished) {
+        // RFC 7162 3.2.6: the UIDs of the set expunged since CHANGEDSINCE.
+        auto delta = co_await session.store().changes_since(
+            user, box.id, storage::ModSeq{*mods.changed_since}, storage::Uid{0xffffffffu});
+        const std::uint32_t largest = box.uids.empty() ? 0 : box.uids.back().value;
+        std::vector<std::pair<std::uint32_t, std::uint32_t>> gone;
+        for (auto uid : delta.expunged)
+            if (set.contains(uid.value, std::max(largest, uid.value)))
+                gone.emplace_back(uid.value, uid.value);
+        if (!gone.empty())
+            session.write(imap::untagged("VANISHED (EARLIER) " + imap::format_sequence(gone)));
+    }
     const std::uint32_t batch = items.needs_raw() ? kBodyBatch : kMetadataBatch;
 
+    // Messages of the session's view that another session expunged (not
+    // yet reported: no EXPUNGE during FETCH) have no data to send.
+    std::uint64_t missing = 0;
     for (auto [first, last] : targets) {
         for (std::uint32_t start = first; start <= last;) {
             std::uint32_t end = std::min(last, start + batch - 1);
@@ -127,19 +157,29 @@ Awaitable fetch(CommandContext& ctx, imap::Reader& args) {
                                                        {.raw = items.needs_raw(),
                                                         .structure = items.needs_structure(),
                                                         .size = items.size});
+            missing += (end - start + 1) - rows.size();
             for (const auto& m : rows) {
                 auto msn = box.msn_of(m.uid);
                 if (!msn)
                     continue;
                 bool changed =
                     std::find(newly_seen.begin(), newly_seen.end(), m.uid) != newly_seen.end();
-                session.write(fetch_response(msn->value, m, items, changed, box.is_recent(m.uid)));
+                if (mods.changed_since && m.modseq.value <= *mods.changed_since && !changed)
+                    continue;
+                session.write(fetch_response(msn->value, m, items, changed, box.is_recent(m.uid),
+                                             changed && session.condstore()));
             }
             co_await session.flush_if_large();
             if (end == last)
                 break;
             start = end + 1;
         }
+    }
+    if (missing > 0) {
+        // RFC 5530; what Dovecot answers too. The NOOP the client sends next
+        // brings the EXPUNGE.
+        session.note_selected_mailbox_changed();
+        co_return Completion::no("Some of the requested messages no longer exist", "EXPUNGEISSUED");
     }
     co_return Completion::ok(std::string(ctx.name) + " completed");
 }

@@ -96,6 +96,8 @@ void read_item(imap::Reader& args, FetchItems& items) {
     using Text = BodyRequest::Text;
     if (name == "UID")
         items.uid = true;
+    else if (name == "MODSEQ")  // RFC 7162 3.1.4.1
+        items.modseq = true;
     else if (name == "FLAGS")
         items.flags = true;
     else if (name == "INTERNALDATE")
@@ -145,6 +147,31 @@ FetchItems read_fetch_items(imap::Reader& args) {
         read_item(args, items);
     }
     return items;
+}
+
+FetchModifiers read_fetch_modifiers(imap::Reader& args) {
+    FetchModifiers m;
+    if (args.at_end())
+        return m;
+    args.space();
+    args.expect('(');
+    do {
+        std::string name(args.atom());
+        for (auto& c : name)
+            c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+        if (name == "CHANGEDSINCE") {
+            args.space();
+            m.changed_since = args.number64();
+        } else if (name == "VANISHED") {
+            m.vanished = true;
+        } else {
+            throw imap::SyntaxError("Unknown FETCH modifier " + name);
+        }
+    } while (args.accept(' '));
+    args.expect(')');
+    if (m.vanished && !m.changed_since)
+        throw imap::SyntaxError("VANISHED needs CHANGEDSINCE");
+    return m;
 }
 
 }  // namespace postimap::commands

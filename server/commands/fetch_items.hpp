@@ -35,6 +35,7 @@ struct FetchItems {
     bool envelope = false;
     bool body_structure = false;  // BODYSTRUCTURE, with extension data
     bool body = false;            // BODY, without
+    bool modseq = false;          // MODSEQ (CONDSTORE)
     std::vector<BodyRequest> bodies;
 
     bool sets_seen() const {
@@ -53,6 +54,14 @@ struct FetchItems {
         return false;
     }
 };
+
+// RFC 7162's FETCH modifiers: (CHANGEDSINCE n [VANISHED]).
+struct FetchModifiers {
+    std::optional<std::uint64_t> changed_since;
+    bool vanished = false;
+};
+// [SP "(" modifier *(SP modifier) ")"]; throws imap::SyntaxError.
+FetchModifiers read_fetch_modifiers(imap::Reader& args);
 
 // Reads the fetch items (a macro, one item, or a parenthesized list).
 // Throws imap::SyntaxError for malformed items.

@@ -13,6 +13,7 @@ using Awaitable = boost::asio::awaitable<Completion>;
 Awaitable capability(CommandContext& ctx, imap::Reader& args);
 Awaitable noop(CommandContext& ctx, imap::Reader& args);
 Awaitable idle(CommandContext& ctx, imap::Reader& args);
+Awaitable enable(CommandContext& ctx, imap::Reader& args);
 Awaitable logout(CommandContext& ctx, imap::Reader& args);
 Awaitable starttls(CommandContext& ctx, imap::Reader& args);
 Awaitable authenticate(CommandContext& ctx, imap::Reader& args);

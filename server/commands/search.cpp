@@ -144,6 +144,16 @@ class Translator {
 
 }  // namespace
 
+namespace {
+
+bool uses_modseq(const SearchNode& n) {
+    if (n.kind == SearchNode::Kind::modseq)
+        return true;
+    return std::any_of(n.children.begin(), n.children.end(), uses_modseq);
+}
+
+}  // namespace
+
 // Finds messages matching search keys, RFC 3501 sections 6.4.4 and 6.4.8
 // (UID SEARCH answers UIDs). One SQL query per command, on indexes.
 Awaitable search(CommandContext& ctx, imap::Reader& args) {
@@ -162,6 +172,25 @@ Awaitable search(CommandContext& ctx, imap::Reader& args) {
             line += " " + std::to_string(uid.value);
         } else if (auto msn = box.msn_of(uid)) {
             line += " " + std::to_string(msn->value);
+        }
+    }
+    if (uses_modseq(criteria)) {
+        // RFC 7162 3.1.5: a CONDSTORE enabling command, answered with the
+        // highest MODSEQ of the messages found.
+        session.enable_condstore();
+        if (!uids.empty()) {
+            std::vector<storage::UidRange> ranges;
+            for (auto uid : uids) {
+                if (!ranges.empty() && ranges.back().last.value + 1 == uid.value)
+                    ranges.back().last = uid;
+                else
+                    ranges.push_back({uid, uid});
+            }
+            auto rows = co_await session.store().fetch(session.user().id, box.id, ranges, {});
+            std::uint64_t highest = 0;
+            for (const auto& m : rows)
+                highest = std::max(highest, m.modseq.value);
+            line += " (MODSEQ " + std::to_string(highest) + ")";
         }
     }
     session.write(line + "\r\n");

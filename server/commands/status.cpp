@@ -19,6 +19,8 @@ Awaitable status(CommandContext& ctx, imap::Reader& args) {
         if (item != "MESSAGES" && item != "RECENT" && item != "UIDNEXT" && item != "UIDVALIDITY" &&
             item != "UNSEEN" && item != "HIGHESTMODSEQ")
             throw imap::SyntaxError("Unknown STATUS item " + item);
+        if (item == "HIGHESTMODSEQ")
+            ctx.session.enable_condstore();  // a CONDSTORE enabling command (RFC 7162 3.1)
         items.push_back(item);
         if (args.accept(')'))
             break;

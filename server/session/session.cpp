@@ -12,6 +12,7 @@
 
 #include "log/log.hpp"
 #include "server/imap/flag_names.hpp"
+#include "server/imap/sequence_set.hpp"
 #include "server/session/error_mapping.hpp"
 
 namespace postimap::session {
@@ -411,6 +412,16 @@ asio::awaitable<Completion> Session::dispatch(std::string_view tag, imap::Reader
 }
 
 void Session::report_expunged(const std::vector<storage::Uid>& uids) {
+    if (qresync_) {
+        // RFC 7162 3.2.10: VANISHED instead of EXPUNGE once QRESYNC is on.
+        std::vector<std::pair<std::uint32_t, std::uint32_t>> gone;
+        for (auto uid : uids)
+            if (selected_->remove(uid))
+                gone.emplace_back(uid.value, uid.value);
+        if (!gone.empty())
+            write(imap::untagged("VANISHED " + imap::format_sequence(gone)));
+        return;
+    }
     for (auto uid : uids)
         if (auto msn = selected_->remove(uid))
             write(imap::untagged(std::to_string(msn->value) + " EXPUNGE"));
@@ -455,9 +466,11 @@ asio::awaitable<void> Session::report_changes(bool expunges_allowed) {
             box.own_modseqs.end())
             continue;  // our own STORE, already answered
         if (auto msn = box.msn_of(c.uid))
-            write(imap::untagged(std::to_string(msn->value) + " FETCH (UID " +
-                                 std::to_string(c.uid.value) + " FLAGS (" +
-                                 imap::format_flags(c.flags, box.is_recent(c.uid)) + "))"));
+            write(imap::untagged(
+                std::to_string(msn->value) + " FETCH (UID " + std::to_string(c.uid.value) +
+                " FLAGS (" + imap::format_flags(c.flags, box.is_recent(c.uid)) + ")" +
+                (condstore_ ? " MODSEQ (" + std::to_string(c.modseq.value) + ")" : std::string()) +
+                ")"));
     }
     const std::size_t before = box.uids.size();
     for (const auto& a : delta.added)

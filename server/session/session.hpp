@@ -74,6 +74,13 @@ class Session : public std::enable_shared_from_this<Session> {
     // DONE.
     asio::awaitable<bool> idle();
     bool timed_out() const { return timed_out_; }
+    // RFC 7162: CONDSTORE once the client used or ENABLEd it (MODSEQ in
+    // FETCH responses, HIGHESTMODSEQ on SELECT); QRESYNC (ENABLE only)
+    // implies CONDSTORE and turns EXPUNGE responses into VANISHED.
+    bool condstore() const { return condstore_; }
+    bool qresync() const { return qresync_; }
+    void enable_condstore() { condstore_ = true; }
+    void enable_qresync() { qresync_ = condstore_ = true; }
     void write(std::string_view bytes) { out_.append(bytes); }
     // Tells the client that these messages are gone (ascending UIDs), each
     // "* n EXPUNGE" numbered after the ones before it (RFC 3501 7.4.1).
@@ -116,6 +123,8 @@ class Session : public std::enable_shared_from_this<Session> {
     bool timed_out_ = false;
     bool starttls_pending_ = false;
     bool changes_pending_ = false;  // push said the selected mailbox moved
+    bool condstore_ = false;
+    bool qresync_ = false;
     bool idling_ = false;
     bool watcher_running_ = false;
     bool writing_ = false;           // a flush is on the wire: others wait

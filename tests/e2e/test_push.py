@@ -139,7 +139,7 @@ class PushTest(TwoWorkers):
         time.sleep(0.3)  # the notification reaches worker 1
         # FETCH may not carry the EXPUNGE (RFC 3501 7.4.1)...
         untagged, done = a.command("FETCH 1:* (UID)")
-        self.assertRegex(done.text, rb"^t\d+ OK ")
+        self.assertRegex(done.text, rb"^t\d+ NO \[EXPUNGEISSUED\] ")  # message 2 is gone
         self.assertFalse(any(b"EXPUNGE" in u.text for u in untagged), untagged)
         self.assertTrue(any(re.match(rb"\* 4 EXISTS", u.text) for u in untagged), untagged)
         # ...NOOP does, and the numbering stays consistent.
@@ -148,6 +148,29 @@ class PushTest(TwoWorkers):
         untagged, _ = a.command("FETCH 1:* (UID)")
         uids = [int(re.search(rb"UID (\d+)", u.text).group(1)) for u in untagged]
         self.assertEqual(uids, [1, 3, 4])
+
+    def test_fetch_of_a_message_expunged_elsewhere_says_expungeissued(self):
+        box = self.fresh_mailbox("Push4")
+        a = self.one.connect()
+        self.addCleanup(a.close)
+        a.login()
+        for i in range(3):
+            a.append(box, b"Subject: e%d\r\n\r\nx\r\n" % i)
+        a.ok("SELECT %s" % box)
+        with self.two.connect() as b:
+            b.login()
+            b.ok("SELECT %s" % box)
+            b.ok("STORE 2 +FLAGS.SILENT (\\Deleted)")
+            b.ok("EXPUNGE")
+        untagged, done = a.command("FETCH 1:3 (UID)")
+        self.assertRegex(done.text, rb"^t\d+ NO \[EXPUNGEISSUED\] ")
+        self.assertEqual([re.match(rb"\* (\d+) FETCH", u.text).group(1) for u in untagged
+                          if b" FETCH " in u.text], [b"1", b"3"])
+        self.assertFalse(any(b"EXPUNGE\r\n" in u.text for u in untagged))
+        untagged, _ = a.command("NOOP")
+        self.assertIn(b"* 2 EXPUNGE\r\n", [u.text for u in untagged])
+        untagged, done = a.command("FETCH 1:2 (UID)")
+        self.assertRegex(done.text, rb"^t\d+ OK ")
 
     def test_own_store_is_not_echoed_again(self):
         box = self.fresh_mailbox("Push3")

@@ -67,8 +67,25 @@ class Observer:
         self.pending_exists = 0
         if exists <= len(self.view):
             return
-        untagged, _ = self.c.ok("FETCH %d:%d (UID FLAGS)" % (len(self.view) + 1, exists))
-        self.apply(untagged)
+        first = len(self.view) + 1
+        untagged, done = self.c.command("FETCH %d:%d (UID FLAGS)" % (first, exists))
+        # The new messages' data by number; the rest (flag changes of older
+        # messages, a later EXISTS) as usual.
+        new, rest = {}, []
+        for u in untagged:
+            m = FETCH_RE.match(u.text)
+            if m and first <= int(m.group(1)) <= exists:
+                new[int(m.group(1))] = [int(UID_RE.search(u.text).group(1)), parse_flags(u.text)]
+            else:
+                rest.append(u)
+        # A message another client expunged (not reported yet: no EXPUNGE
+        # during FETCH) has no data; the server says so (RFC 5530
+        # EXPUNGEISSUED). It keeps its number until its EXPUNGE arrives.
+        for n in range(first, exists + 1):
+            if n not in new and b"[EXPUNGEISSUED]" not in done.text:
+                raise AssertionError("FETCH %d:%d left out %d: %r" % (first, exists, n, done.text))
+            self.view.append(new.get(n, [None, None]))
+        self.apply(rest)
 
     def noop(self):
         self.pending_exists = 0

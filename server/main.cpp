@@ -7,7 +7,10 @@
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/detached.hpp>
 #include <boost/asio/io_context.hpp>
+#include <boost/asio/redirect_error.hpp>
 #include <boost/asio/signal_set.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <boost/asio/use_awaitable.hpp>
 
 #include <algorithm>
 #include <cstdio>
@@ -272,6 +275,30 @@ int serve_command(const Config& config) {
                 s->resync();
         });
     asio::co_spawn(io, listener_db.run(), asio::detached);
+    // Watch the NOTIFY queue: a stalled listener anywhere fills it.
+    asio::steady_timer queue_watch(io);
+    bool stopping = false;
+    asio::co_spawn(
+        io,
+        [&]() -> asio::awaitable<void> {
+            while (!stopping) {
+                queue_watch.expires_after(std::chrono::seconds(60));
+                boost::system::error_code ec;
+                co_await queue_watch.async_wait(asio::redirect_error(asio::use_awaitable, ec));
+                if (stopping)
+                    break;
+                try {
+                    double usage = co_await storage::notification_queue_usage(pool);
+                    if (usage > 0.25)
+                        log::warn(
+                            "notify_queue_filling", "usage=", usage,
+                            " hint=\"a LISTEN session is not reading; see pg_stat_activity\"");
+                } catch (const std::exception& e) {
+                    log::debug("notify_queue_check_failed", "error=\"", e.what(), "\"");
+                }
+            }
+        },
+        asio::detached);
 
     asio::signal_set signals(io, SIGINT, SIGTERM);
     // SIGHUP: read the certificate again. Sessions keep the context they
@@ -286,6 +313,8 @@ int serve_command(const Config& config) {
             tls_listener->close();
         reload_signals.cancel();
         listener_db.stop();
+        stopping = true;
+        queue_watch.cancel();
         for (auto* s : context.sessions)
             s->close();
     });

@@ -8,6 +8,7 @@
 #include "log/log.hpp"
 #include "storage/pg/connection.hpp"
 #include "storage/pg/error.hpp"
+#include "storage/pg/pool.hpp"
 
 namespace postimap::storage {
 namespace {
@@ -96,6 +97,17 @@ asio::awaitable<void> ChangeListener::run() {
         co_await backoff_timer_.async_wait(asio::redirect_error(asio::use_awaitable, ec));
         backoff = std::min(backoff * 2, kMaxBackoff);
     }
+}
+
+namespace {
+const pg::Statement kQueueUsage{"notification_queue_usage",
+                                "select pg_notification_queue_usage()::float8::text"};
+}  // namespace
+
+asio::awaitable<double> notification_queue_usage(pg::Pool& pool) {
+    auto conn = co_await pool.acquire();
+    auto r = co_await conn->exec(kQueueUsage);
+    co_return std::stod(r[0].str(0));
 }
 
 }  // namespace postimap::storage

@@ -21,7 +21,8 @@
 
 namespace postimap::pg {
 class Connection;
-}
+class Pool;
+}  // namespace postimap::pg
 
 namespace postimap::storage {
 
@@ -38,6 +39,12 @@ struct MailboxChange {
 std::optional<MailboxChange> parse_change(std::string_view payload);
 
 inline constexpr const char* kChangeChannel = "postimap_changes";
+
+// How full the server's NOTIFY queue is (0..1, pg_notification_queue_usage).
+// A listener that stops reading (a stalled worker) keeps everything after
+// its position in the queue; a full queue makes every committing
+// transaction that notifies fail. Workers log a warning above a quarter.
+asio::awaitable<double> notification_queue_usage(pg::Pool& pool);
 
 class ChangeListener {
   public:

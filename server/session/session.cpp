@@ -525,6 +525,17 @@ asio::awaitable<bool> Session::idle() {
 asio::awaitable<void> Session::idle_watch() {
     try {
         while (idling_) {
+            if (changes_pending_) {
+                // Notifications that came while the last report was being
+                // read: cancel() found no waiter then, so look before waiting.
+                co_await report_changes(true);
+                co_await flush();
+                if (state_ == State::logout) {
+                    stream_.cancel();  // BYE sent: end the reading side too
+                    break;
+                }
+                continue;
+            }
             wakeup_.expires_after(server_.limits.idle_keepalive);
             boost::system::error_code ec;
             co_await wakeup_.async_wait(asio::redirect_error(asio::use_awaitable, ec));
@@ -535,6 +546,10 @@ asio::awaitable<void> Session::idle_watch() {
             else if (changes_pending_)
                 co_await report_changes(true);
             co_await flush();
+            if (state_ == State::logout) {
+                stream_.cancel();
+                break;
+            }
         }
     } catch (const std::exception& e) {
         // The connection is gone or the database is: the reading side

@@ -172,6 +172,50 @@ class PushTest(TwoWorkers):
         untagged, done = a.command("FETCH 1:2 (UID)")
         self.assertRegex(done.text, rb"^t\d+ OK ")
 
+    def test_a_burst_of_changes_ends_in_the_right_state(self):
+        """101 pipelined flag toggles on worker 2: the idler on worker 1 ends
+        with the final flags (bursts coalesce: one read of the changes
+        covers every notification that came meanwhile)."""
+        box = self.fresh_mailbox("Push5")
+        with self.two.connect() as b:
+            b.login()
+            b.append(box, b"Subject: burst\r\n\r\nx\r\n")
+        a = self.one.connect()
+        self.addCleanup(a.close)
+        a.login()
+        a.ok("SELECT %s" % box)
+        idler = Idler(a)
+        idler.start()
+        with self.two.connect() as b:
+            b.login()
+            b.ok("SELECT %s" % box)
+            burst = "".join("s%d STORE 1 %sFLAGS.SILENT (\\Flagged)\r\n"
+                            % (i, "+" if i % 2 == 0 else "-") for i in range(101))
+            b.send(burst)
+            b.read_until_tagged("s100")
+        # Still in IDLE, the last thing heard must be the final state (a lost
+        # wakeup would leave an intermediate one last).
+        deadline = time.monotonic() + 5
+        while True:
+            fetches = [l for l in idler.lines if b" FETCH " in l]
+            if fetches and b"\\Flagged" in fetches[-1]:
+                break
+            self.assertLess(time.monotonic(), deadline, fetches[-3:])
+            a.settimeout(0.2)
+            try:
+                idler.lines.append(a.read_response().text)
+            except OSError:
+                pass
+            finally:
+                a.settimeout(15)
+        tagged = idler.done()
+        self.assertRegex(tagged.text, rb"^i1 OK ")
+        fetches = [l for l in idler.lines if b" FETCH " in l]
+        self.assertIn(b"\\Flagged", fetches[-1])  # 101 toggles: flagged at the end
+        self.assertLessEqual(len(fetches), 101)
+        untagged, _ = a.command("FETCH 1 (FLAGS)")
+        self.assertIn(b"\\Flagged", untagged[0].text)
+
     def test_own_store_is_not_echoed_again(self):
         box = self.fresh_mailbox("Push3")
         a = self.one.connect()

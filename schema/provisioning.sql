@@ -91,6 +91,60 @@ begin
 end
 $$;
 
+-- scram_sha1_secret(password, iterations, salt): the same for SCRAM-SHA-1
+-- (RFC 5802), stored in users.scram_sha1_secret for clients that offer
+-- nothing newer:
+--   SCRAM-SHA-1$<iterations>:<base64 salt>$<base64 StoredKey>:<base64 ServerKey>
+-- with PBKDF2-HMAC-SHA-1 (20 bytes) and SHA-1 in place of SHA-256.
+-- Errors: as scram_sha256_secret.
+create or replace function scram_sha1_secret(
+    password    text,
+    iterations  int   default 4096,
+    salt        bytea default gen_random_bytes(16)
+) returns text
+language plpgsql immutable parallel safe
+set search_path = public, pg_temp
+as $$
+declare
+    pw      bytea;
+    u       bytea;
+    acc     bit(160);
+    salted  bytea;
+begin
+    if password is null then
+        raise exception 'password must not be null'
+            using errcode = 'invalid_parameter_value';
+    end if;
+    if iterations is null or iterations < 1 then
+        raise exception 'iteration count must be at least 1, not %', coalesce(iterations::text, 'null')
+            using errcode = 'invalid_parameter_value';
+    end if;
+    if salt is null or length(salt) = 0 then
+        raise exception 'salt must not be empty'
+            using errcode = 'invalid_parameter_value';
+    end if;
+
+    pw := convert_to(password, 'UTF8');
+    u := hmac(salt || '\x00000001'::bytea, pw, 'sha1');
+    acc := ('x' || encode(u, 'hex'))::bit(160);
+    for i in 2 .. iterations loop
+        u := hmac(u, pw, 'sha1');
+        acc := acc # ('x' || encode(u, 'hex'))::bit(160);
+    end loop;
+    salted := decode(
+        lpad(to_hex(substring(acc from   1 for 64)::bigint), 16, '0') ||
+        lpad(to_hex(substring(acc from  65 for 64)::bigint), 16, '0') ||
+        lpad(to_hex(substring(acc from 129 for 32)::int), 8, '0'),
+        'hex');
+
+    return 'SCRAM-SHA-1$' || iterations || ':'
+        || translate(encode(salt, 'base64'), E'\n', '') || '$'
+        || translate(encode(digest(hmac('Client Key'::bytea, salted, 'sha1'), 'sha1'), 'base64'), E'\n', '')
+        || ':'
+        || translate(encode(hmac('Server Key'::bytea, salted, 'sha1'), 'base64'), E'\n', '');
+end
+$$;
+
 -- create_tenant(name): creates a tenant and returns its id. If the name looks
 -- like a domain name (two or more dot-separated host name labels, the last
 -- starting with a letter, e.g. 'example.com' or 'Example.COM'), the domain
@@ -256,7 +310,8 @@ $$;
 
 -- create_user(address, password): creates the user local@domain (lower-cased)
 -- in the tenant that owns the domain, with password_secret =
--- scram_sha256_secret(password) and a subscribed INBOX. Returns the user id.
+-- scram_sha256_secret(password), scram_sha1_secret = scram_sha1_secret(password)
+-- and a subscribed INBOX. Returns the user id.
 -- Errors: 22023 invalid address "..." (needs exactly one '@', non-empty local
 -- part and domain, no whitespace or control characters) or empty password;
 -- P0002 unknown domain "..."; 23505 user "..." already exists.
@@ -295,8 +350,8 @@ begin
                   hint = 'Add it with add_domain(tenant, domain).';
     end if;
 
-    insert into users (tenant_id, local_part, domain, password_secret)
-        values (tid, lp, dom, scram_sha256_secret(password))
+    insert into users (tenant_id, local_part, domain, password_secret, scram_sha1_secret)
+        values (tid, lp, dom, scram_sha256_secret(password), scram_sha1_secret(password))
         on conflict (domain, local_part) do nothing
         returning id into usr_id;
     if usr_id is null then
@@ -310,8 +365,8 @@ begin
 end
 $$;
 
--- set_password(address, password): replaces the user's password_secret with
--- scram_sha256_secret(password) (new salt). Sessions already logged in stay.
+-- set_password(address, password): replaces the user's password_secret and
+-- scram_sha1_secret (new salts). Sessions already logged in stay.
 -- Errors: 22023 empty password; P0002 unknown user "...".
 create or replace function set_password(address text, password text) returns void
 language plpgsql
@@ -327,7 +382,8 @@ begin
     end if;
     -- Stored parts never contain '@', so an address with more than one
     -- '@' matches no row.
-    update users u set password_secret = scram_sha256_secret(password)
+    update users u set password_secret = scram_sha256_secret(password),
+                       scram_sha1_secret = scram_sha1_secret(password)
      where u.local_part = lp and u.domain = substr(addr, length(lp) + 2);
     if not found then
         raise exception 'unknown user "%"', addr

@@ -36,9 +36,10 @@ $$;
 -- Login: the one lookup made before a user is known. SECURITY DEFINER, so
 -- the worker's role needs no access to other users' rows.
 create function login_lookup(p_local text, p_domain text)
-    returns table (id bigint, tenant_id bigint, password_secret text, disabled boolean)
+    returns table (id bigint, tenant_id bigint, password_secret text, disabled boolean,
+                   scram_sha1_secret text)
     language sql stable security definer set search_path = public, pg_temp as $$
-    select u.id, u.tenant_id, u.password_secret, u.disabled from users u
+    select u.id, u.tenant_id, u.password_secret, u.disabled, u.scram_sha1_secret from users u
      where u.local_part = p_local and u.domain = p_domain
 $$;
 

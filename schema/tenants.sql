@@ -23,6 +23,7 @@ create table users (
     local_part       text not null check (local_part = lower(local_part) and local_part <> ''),
     domain           text not null,
     password_secret  text not null,
+    scram_sha1_secret text,          -- the same for SCRAM-SHA-1 (migration 0009)
     disabled         boolean not null default false,
     quota_bytes      bigint check (quota_bytes is null or quota_bytes >= 0),
     created_at       timestamptz not null default now(),

@@ -221,11 +221,15 @@ int serve_command(const Config& config) {
     std::optional<auth::SaslService> sasl;
     try {
         sasl.emplace(io.get_executor(),
-                     [&store](std::string user) -> asio::awaitable<std::optional<std::string>> {
+                     [&store](std::string user) -> asio::awaitable<std::vector<std::string>> {
                          auto record = co_await store.find_login(user);
-                         if (!record || record->disabled)
-                             co_return std::nullopt;
-                         co_return record->password_secret;
+                         std::vector<std::string> secrets;
+                         if (record && !record->disabled) {
+                             secrets.push_back(record->password_secret);
+                             if (record->scram_sha1_secret)
+                                 secrets.push_back(*record->scram_sha1_secret);
+                         }
+                         co_return secrets;
                      });
         context.sasl = &*sasl;
     } catch (const std::exception& e) {

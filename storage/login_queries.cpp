@@ -9,8 +9,8 @@ namespace {
 // Through a SECURITY DEFINER function: the worker's role cannot read other
 // users' rows, and no user is known yet.
 const pg::Statement kFindLogin{"find_login",
-                               "select id, tenant_id, password_secret, disabled"
-                               " from login_lookup($1, $2)"};
+                               "select id, tenant_id, password_secret, disabled,"
+                               " scram_sha1_secret from login_lookup($1, $2)"};
 
 std::string lower(std::string_view s) {
     std::string out(s);
@@ -31,7 +31,8 @@ asio::awaitable<std::optional<LoginRecord>> MailStore::find_login(std::string_vi
     if (r.empty())
         co_return std::nullopt;
     auto row = r[0];
-    co_return LoginRecord{UserId{row.int64(0)}, TenantId{row.int64(1)}, row.str(2), row.boolean(3)};
+    co_return LoginRecord{UserId{row.int64(0)}, TenantId{row.int64(1)}, row.str(2), row.boolean(3),
+                          row.opt_str(4)};
 }
 
 asio::awaitable<pg::Lease> MailStore::acquire_for(UserId user) {

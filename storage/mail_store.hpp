@@ -24,6 +24,8 @@ struct LoginRecord {
     TenantId tenant;
     std::string password_secret;  // RFC 5803 SCRAM-SHA-256 authPassword
     bool disabled = false;
+    // The SCRAM-SHA-1 one; none for users whose password predates it.
+    std::optional<std::string> scram_sha1_secret{};
 };
 
 struct MailboxInfo {

@@ -5,6 +5,7 @@
 #include <sasl/prop.h>
 #include <sasl/saslplug.h>
 
+#include <algorithm>
 #include <boost/asio/co_spawn.hpp>
 #include <cstring>
 #include <future>
@@ -23,8 +24,7 @@ constexpr const char* kAppName = "postimap";
 constexpr const char* kAuxpropName = "postimap";
 constexpr auto kLookupTimeout = std::chrono::seconds(10);
 // Our order of preference; only those the installed plugins provide are used.
-// SCRAM-SHA-1 needs SHA-1 secrets, which the users table does not hold yet.
-const std::vector<std::string> kWanted = {"SCRAM-SHA-256", "PLAIN", "LOGIN"};
+const std::vector<std::string> kWanted = {"SCRAM-SHA-256", "SCRAM-SHA-1", "PLAIN", "LOGIN"};
 
 SaslService* g_service = nullptr;  // the process's one service (Cyrus state is global)
 
@@ -40,7 +40,7 @@ std::string base64(const unsigned char* data, std::size_t n) {
 // same name within this process, and matching no password, so that SCRAM
 // runs to the proof and fails there, exactly as with a wrong password,
 // instead of telling the client at its first message that the user is unknown.
-std::string decoy_secret(const std::string& user) {
+std::string decoy_secret(const std::string& user, const std::string& mechanism) {
     static unsigned char key[32];
     static std::once_flag once;
     std::call_once(once, [] { RAND_bytes(key, sizeof key); });
@@ -52,13 +52,14 @@ std::string decoy_secret(const std::string& user) {
              input.size(), out, &len);
         return std::string(reinterpret_cast<char*>(out), len);
     };
-    std::string salt = mac("salt").substr(0, 16);
-    std::string stored = mac("stored");
-    std::string server = mac("server");
+    const std::size_t key_size = mechanism == "SCRAM-SHA-1" ? 20 : 32;
+    std::string salt = mac(mechanism + "salt").substr(0, 16);
+    std::string stored = mac(mechanism + "stored").substr(0, key_size);
+    std::string server = mac(mechanism + "server").substr(0, key_size);
     auto b64 = [](const std::string& s) {
         return base64(reinterpret_cast<const unsigned char*>(s.data()), s.size());
     };
-    return "SCRAM-SHA-256$4096:" + b64(salt) + "$" + b64(stored) + ":" + b64(server);
+    return mechanism + "$4096:" + b64(salt) + "$" + b64(stored) + ":" + b64(server);
 }
 
 // -- the auxprop plugin: hands SCRAM the stored authPassword --------------
@@ -83,12 +84,24 @@ int auxprop_lookup(void*, sasl_server_params_t* sparams, unsigned flags, const c
     if (!wanted)
         return SASL_OK;  // userPassword and the like: we never store clear text
     const std::string name(user, ulen);
-    auto secret = g_service->lookup_secret_blocking(name);
-    const std::string value = secret ? *secret : decoy_secret(name);
+    auto secrets = g_service->lookup_secret_blocking(name);
+    // Whatever the user lacks (unknown user; no SHA-1 secret yet) gets a
+    // decoy, so that every mechanism fails at the proof, never earlier.
+    for (const char* mech : {"SCRAM-SHA-256", "SCRAM-SHA-1"}) {
+        const std::string prefix = std::string(mech) + "$";
+        if (std::none_of(secrets.begin(), secrets.end(),
+                         [&](const std::string& v) { return v.starts_with(prefix); }))
+            secrets.push_back(decoy_secret(name, mech));
+    }
     if (wanted->values)
         sparams->utils->prop_erase(sparams->propctx, wanted->name);
-    return sparams->utils->prop_set(sparams->propctx, wanted->name, value.c_str(),
-                                    static_cast<unsigned>(value.size()));
+    for (const auto& value : secrets) {
+        int rc = sparams->utils->prop_set(sparams->propctx, wanted->name, value.c_str(),
+                                          static_cast<unsigned>(value.size()));
+        if (rc != SASL_OK)
+            return rc;
+    }
+    return SASL_OK;
 }
 
 sasl_auxprop_plug_t g_auxprop = {
@@ -119,9 +132,10 @@ int checkpass(sasl_conn_t*, void*, const char* user, const char* pass, unsigned 
     if (!g_service || !user || !pass)
         return SASL_FAIL;
     static const std::string dummy = make_scram_secret("no such user", "fixed-dummy-salt", 4096);
-    auto secret = g_service->lookup_secret_blocking(user);
-    const bool match = verify_password(secret ? *secret : dummy, std::string_view(pass, passlen)) &&
-                       secret.has_value();
+    auto secrets = g_service->lookup_secret_blocking(user);
+    const bool known = !secrets.empty();
+    const bool match =
+        verify_password(known ? secrets.front() : dummy, std::string_view(pass, passlen)) && known;
     return match ? SASL_OK : SASL_BADAUTH;
 }
 
@@ -214,19 +228,19 @@ std::vector<std::string> SaslService::mechanisms(bool secure) const {
     return out;
 }
 
-std::optional<std::string> SaslService::lookup_secret_blocking(const std::string& user) {
-    auto promise = std::make_shared<std::promise<std::optional<std::string>>>();
+std::vector<std::string> SaslService::lookup_secret_blocking(const std::string& user) {
+    auto promise = std::make_shared<std::promise<std::vector<std::string>>>();
     auto future = promise->get_future();
     asio::co_spawn(loop_, secrets_(user),
-                   [promise](std::exception_ptr e, std::optional<std::string> secret) {
+                   [promise](std::exception_ptr e, std::vector<std::string> secrets) {
                        if (e)
-                           promise->set_value(std::nullopt);
+                           promise->set_value({});
                        else
-                           promise->set_value(std::move(secret));
+                           promise->set_value(std::move(secrets));
                    });
     if (future.wait_for(kLookupTimeout) != std::future_status::ready) {
         log::warn("sasl_lookup_timeout", "user=", user);
-        return std::nullopt;
+        return {};
     }
     return future.get();
 }

@@ -23,10 +23,11 @@
 
 namespace postimap::auth {
 
-// The user's stored secret (an RFC 5803 authPassword value, see
-// password.hpp), or nothing for an unknown or disabled user.
+// The user's stored secrets (RFC 5803 authPassword values, see password.hpp:
+// SCRAM-SHA-256 first, then SCRAM-SHA-1 if there is one), or none for an
+// unknown or disabled user.
 using SecretSource =
-    std::function<boost::asio::awaitable<std::optional<std::string>>(std::string user)>;
+    std::function<boost::asio::awaitable<std::vector<std::string>>(std::string user)>;
 
 struct SaslStep {
     enum class Status { next, done, failed, error };
@@ -51,7 +52,7 @@ class SaslService {
     boost::asio::thread_pool& pool() { return pool_; }
     // Blocks the calling pool thread until the event loop has looked up the
     // secret (bounded by a timeout; nothing on timeout).
-    std::optional<std::string> lookup_secret_blocking(const std::string& user);
+    std::vector<std::string> lookup_secret_blocking(const std::string& user);
 
   private:
     boost::asio::any_io_executor loop_;

@@ -143,7 +143,7 @@ class Rfc3501Test(ServerTestCase):
             want = {b"IMAP4rev1", b"LITERAL+", b"UIDPLUS", b"UNSELECT", b"CHILDREN", b"IDLE",
                     b"ENABLE", b"CONDSTORE", b"QRESYNC",
                     b"STARTTLS",
-                    b"AUTH=SCRAM-SHA-256", b"AUTH=PLAIN", b"AUTH=LOGIN", b"SASL-IR"}
+                    b"AUTH=SCRAM-SHA-256", b"AUTH=SCRAM-SHA-1", b"AUTH=PLAIN", b"AUTH=LOGIN", b"SASL-IR"}
             self.assertEqual(set(caps), want)
             self.assertEqual(set(greeting), want)
 

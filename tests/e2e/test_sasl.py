@@ -23,10 +23,13 @@ def b64(data):
 
 
 class ScramClient:
-    """RFC 5802 client side, SHA-256 (RFC 7677), no channel binding."""
+    """RFC 5802 client side (SHA-1, or SHA-256 per RFC 7677), no channel
+    binding."""
 
-    def __init__(self, user, password, authzid=""):
+    def __init__(self, user, password, authzid="", hash_name="sha256"):
         self.user, self.password = user, password
+        self.hash = getattr(hashlib, hash_name)
+        self.hash_name = hash_name
         self.nonce = b64(secrets.token_bytes(18))
         self.gs2 = "n,%s," % ("a=" + authzid if authzid else "")
         self.first_bare = "n=%s,r=%s" % (user.replace("=", "=3D").replace(",", "=2C"), self.nonce)
@@ -40,16 +43,16 @@ class ScramClient:
             raise AssertionError("server nonce does not extend ours")
         salt = base64.b64decode(attrs["s"])
         iterations = int(attrs["i"])
-        salted = hashlib.pbkdf2_hmac("sha256", self.password.encode(), salt, iterations)
-        client_key = hmac.new(salted, b"Client Key", hashlib.sha256).digest()
-        stored_key = hashlib.sha256(client_key).digest()
+        salted = hashlib.pbkdf2_hmac(self.hash_name, self.password.encode(), salt, iterations)
+        client_key = hmac.new(salted, b"Client Key", self.hash).digest()
+        stored_key = self.hash(client_key).digest()
         without_proof = "c=%s,r=%s" % (b64(self.gs2.encode()), attrs["r"])
         self.auth_message = ",".join([self.first_bare, server_first.decode(), without_proof])
-        signature = hmac.new(stored_key, self.auth_message.encode(), hashlib.sha256).digest()
+        signature = hmac.new(stored_key, self.auth_message.encode(), self.hash).digest()
         proof = bytes(a ^ b for a, b in zip(client_key, signature))
-        server_key = hmac.new(salted, b"Server Key", hashlib.sha256).digest()
+        server_key = hmac.new(salted, b"Server Key", self.hash).digest()
         self.expected_server_signature = hmac.new(server_key, self.auth_message.encode(),
-                                                  hashlib.sha256).digest()
+                                                  self.hash).digest()
         return ("%s,p=%s" % (without_proof, b64(proof))).encode()
 
     def check_server_final(self, data):
@@ -57,12 +60,13 @@ class ScramClient:
         return base64.b64decode(attrs["v"]) == self.expected_server_signature
 
 
-def scram_login(conn, user, password, authzid=""):
-    """Runs AUTHENTICATE SCRAM-SHA-256 on a harness.Conn; returns
+def scram_login(conn, user, password, authzid="", mechanism="SCRAM-SHA-256"):
+    """Runs AUTHENTICATE SCRAM-SHA-256 (or -1) on a harness.Conn; returns
     (tagged response, server signature verified, challenges seen)."""
-    client = ScramClient(user, password, authzid)
+    client = ScramClient(user, password, authzid,
+                         "sha1" if mechanism == "SCRAM-SHA-1" else "sha256")
     tag = conn.tag()
-    conn.send("%s AUTHENTICATE SCRAM-SHA-256 %s\r\n" % (tag, b64(client.first())))
+    conn.send("%s AUTHENTICATE %s %s\r\n" % (tag, mechanism, b64(client.first())))
     challenges = 0
     verified = False
     while True:
@@ -130,6 +134,29 @@ class SaslTest(harness.ServerTestCase):
             self.assertTrue(verified, "server signature did not verify")
             self.assertEqual(challenges, 2)
             c.ok("SELECT INBOX")
+
+    def test_scram_sha_1(self):
+        with self.connect() as c:
+            self.assertIn(b"AUTH=SCRAM-SHA-1", c.greeting)
+            done, verified, _ = scram_login(c, "demo@example.com", "demo", mechanism="SCRAM-SHA-1")
+            self.assertRegex(done.text, rb"^t\d+ OK ", done.text)
+            self.assertTrue(verified)
+
+    def test_scram_sha_1_without_a_stored_sha_1_secret_fails_like_a_wrong_password(self):
+        # As for users whose password predates migration 0009.
+        self.server.psql("select create_user('old@example.com', 'pw');"
+                         " update users set scram_sha1_secret = null where local_part = 'old'")
+        results = []
+        for user, password in (("old@example.com", "pw"), ("demo@example.com", "wrong")):
+            with self.connect() as c:
+                done, _, challenges = scram_login(c, user, password, mechanism="SCRAM-SHA-1")
+                self.assertEqual(challenges, 1)
+                results.append(re.sub(rb"^t\d+ ", b"", done.wire))
+        self.assertEqual(results[0], b"NO [AUTHENTICATIONFAILED] Invalid credentials\r\n")
+        self.assertEqual(results[0], results[1])
+        with self.connect() as c:  # SCRAM-SHA-256 and LOGIN still work for that user
+            done, _, _ = scram_login(c, "old@example.com", "pw")
+            self.assertRegex(done.text, rb"^t\d+ OK ")
 
     def test_scram_unknown_user_fails_at_the_proof_like_a_wrong_password(self):
         results = []

@@ -27,6 +27,22 @@ const pg::Statement kCopyRows{
     "           deleted, draft, keywords, internal_date from src)"
     " select uid, $6 + n from src order by uid"};
 
+const pg::Statement kLockBoth{"move_lock_both",
+                              "select id, highestmodseq from mailboxes"
+                              " where user_id = $1 and (name = $2 or id = $3)"
+                              " order by id for update"};
+
+// MOVE's second half: $3 the moved UIDs, $4 the source's new highestmodseq.
+const pg::Statement kRemoveMoved{
+    "move_remove",
+    "with del as (delete from mailbox_messages"
+    "             where user_id = $1 and mailbox_id = $2 and uid = any($3::bigint[])"
+    "             returning uid),"
+    " tomb as (insert into expunged_messages (user_id, mailbox_id, uid, modseq)"
+    "          select $1, $2, uid, $4 from del)"
+    " update mailboxes set highestmodseq = greatest(highestmodseq, $4)"
+    "  where user_id = $1 and id = $2 and exists (select 1 from del)"};
+
 const pg::Statement kAdvanceTarget{
     "copy_advance_target",
     "update mailboxes set uidnext = $3, highestmodseq = $4 where user_id = $1 and id = $2"};
@@ -36,9 +52,30 @@ const pg::Statement kAdvanceTarget{
 asio::awaitable<CopyResult> MailStore::copy(UserId user, MailboxId from,
                                             const std::vector<UidRange>& ranges,
                                             std::string_view to) {
+    co_return co_await copy_or_move(user, from, ranges, std::string(to), false);
+}
+
+asio::awaitable<CopyResult> MailStore::move(UserId user, MailboxId from,
+                                            const std::vector<UidRange>& ranges,
+                                            std::string_view to) {
+    co_return co_await copy_or_move(user, from, ranges, std::string(to), true);
+}
+
+asio::awaitable<CopyResult> MailStore::copy_or_move(UserId user, MailboxId from,
+                                                    std::vector<UidRange> ranges, std::string to,
+                                                    bool move) {
     auto [lows, highs] = split_ranges(ranges);
     auto lease = co_await acquire_for(user);
     auto tx = co_await pg::Transaction::begin(std::move(lease));
+    // A move locks both mailboxes, in id order, so that moves in opposite
+    // directions cannot deadlock. (A copy only reads its source.)
+    std::int64_t source_modseq = 0;
+    if (move) {
+        auto locked = co_await tx.exec(kLockBoth, pg::Params(user.value, to, from.value));
+        for (int i = 0; i < locked.rows(); ++i)
+            if (locked[i].int64(0) == from.value)
+                source_modseq = locked[i].int64(1) + 1;
+    }
     auto target = co_await tx.exec(kLockTarget, pg::Params(user.value, to));
     if (target.empty())
         throw Error(ErrorKind::not_found, "no such mailbox");
@@ -58,6 +95,15 @@ asio::awaitable<CopyResult> MailStore::copy(UserId user, MailboxId from,
     if (!result.uids.empty()) {
         co_await tx.exec(kAdvanceTarget, pg::Params(user.value, result.mailbox.value,
                                                     uidnext + copied.rows(), modseq));
+        if (move) {
+            // The originals go, with tombstones, as an EXPUNGE would (RFC 6851).
+            if (from == result.mailbox)
+                source_modseq = modseq;
+            std::vector<std::int64_t> gone;
+            for (auto [a, b] : result.uids)
+                gone.push_back(a.value);
+            co_await tx.exec(kRemoveMoved, pg::Params(user.value, from.value, gone, source_modseq));
+        }
         co_await tx.commit();
     }
     co_return result;

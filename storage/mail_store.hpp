@@ -184,6 +184,9 @@ class MailStore {
                                               const std::optional<std::vector<UidRange>>& ranges);
     // Copies messages (flags and internal date kept) into the mailbox named
     // `to` under new UIDs. Throws Error(not_found) for a missing target.
+    // MOVE (RFC 6851): COPY and expunge of the originals in one transaction.
+    asio::awaitable<CopyResult> move(UserId user, MailboxId from,
+                                     const std::vector<UidRange>& ranges, std::string_view to);
     asio::awaitable<CopyResult> copy(UserId user, MailboxId from,
                                      const std::vector<UidRange>& ranges, std::string_view to);
 
@@ -191,6 +194,9 @@ class MailStore {
     // A connection acting for `user`: row-level security (schema/security.sql)
     // then shows it that user's rows only.
     asio::awaitable<pg::Lease> acquire_for(UserId user);
+    asio::awaitable<CopyResult> copy_or_move(UserId user, MailboxId from,
+                                             std::vector<UidRange> ranges, std::string to,
+                                             bool move);
 
     pg::Pool& pool_;
 };

@@ -44,6 +44,8 @@ constexpr std::array kCommands = {
     session::CommandSpec{"UID SEARCH", search, StateMask::selected},
     session::CommandSpec{"COPY", copy, StateMask::selected},
     session::CommandSpec{"UID COPY", copy, StateMask::selected},
+    session::CommandSpec{"MOVE", move, StateMask::selected},
+    session::CommandSpec{"UID MOVE", move, StateMask::selected},
 };
 
 }  // namespace
@@ -54,7 +56,7 @@ const session::CommandTable& command_table() {
 }
 
 std::string capabilities() {
-    return "IMAP4rev1 LITERAL+ UIDPLUS UNSELECT CHILDREN IDLE ENABLE CONDSTORE QRESYNC";
+    return "IMAP4rev1 LITERAL+ UIDPLUS UNSELECT CHILDREN IDLE ENABLE CONDSTORE QRESYNC MOVE";
 }
 
 }  // namespace postimap::commands

@@ -14,6 +14,7 @@ Awaitable capability(CommandContext& ctx, imap::Reader& args);
 Awaitable noop(CommandContext& ctx, imap::Reader& args);
 Awaitable idle(CommandContext& ctx, imap::Reader& args);
 Awaitable enable(CommandContext& ctx, imap::Reader& args);
+Awaitable move(CommandContext& ctx, imap::Reader& args);  // MOVE and UID MOVE
 Awaitable logout(CommandContext& ctx, imap::Reader& args);
 Awaitable starttls(CommandContext& ctx, imap::Reader& args);
 Awaitable authenticate(CommandContext& ctx, imap::Reader& args);

@@ -114,11 +114,18 @@ class PushTest(TwoWorkers):
         b.ok("SELECT Push1src")
         b.ok("COPY 1 %s" % box)
         idler.wait_for(rb"^\* 2 EXISTS")
+        # MOVE out of the idled mailbox -> EXPUNGE; MOVE into it -> EXISTS.
+        b.ok("SELECT %s" % box)
+        b.ok("MOVE 1 Push1src")
+        idler.wait_for(rb"^\* 1 EXPUNGE")
+        b.ok("SELECT Push1src")
+        b.ok("UID MOVE 1:* %s" % box)
+        idler.wait_for(rb"^\* 3 EXISTS")
         tagged = idler.done()
         self.assertRegex(tagged.text, rb"^i1 OK ")
         # The idler's view matches the database.
         untagged, _ = a.command("UID SEARCH ALL")
-        self.assertEqual(untagged[0].text.split()[2:], [b"2", b"3"])
+        self.assertEqual(untagged[0].text.split()[2:], [b"3", b"4", b"5"])
 
     def test_noop_reports_changes_and_expunges_wait_for_an_allowed_point(self):
         box = self.fresh_mailbox("Push2")

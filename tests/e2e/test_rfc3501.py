@@ -141,7 +141,7 @@ class Rfc3501Test(ServerTestCase):
             # the plain port; no LOGINDISABLED and AUTH=PLAIN: loopback is
             # trusted.
             want = {b"IMAP4rev1", b"LITERAL+", b"UIDPLUS", b"UNSELECT", b"CHILDREN", b"IDLE",
-                    b"ENABLE", b"CONDSTORE", b"QRESYNC",
+                    b"ENABLE", b"CONDSTORE", b"QRESYNC", b"MOVE",
                     b"STARTTLS",
                     b"AUTH=SCRAM-SHA-256", b"AUTH=SCRAM-SHA-1", b"AUTH=PLAIN", b"AUTH=LOGIN", b"SASL-IR"}
             self.assertEqual(set(caps), want)

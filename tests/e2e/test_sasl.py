@@ -178,6 +178,39 @@ class SaslTest(harness.ServerTestCase):
             _, done = c.command("SELECT INBOX")
             self.assertRegex(done.text, rb"^t\d+ BAD ")
 
+    def test_disabled_user_and_garbage_exchanges_fail_cleanly(self):
+        self.server.psql("select create_user('gone@example.com', 'pw');"
+                         " select disable_user('gone@example.com')")
+        answers = []
+        with self.connect() as c:
+            _, done = c.command("AUTHENTICATE PLAIN " + b64(b"\0gone@example.com\0pw"), tag="a")
+            answers.append(done.wire)
+            done, _, _ = scram_login(c, "gone@example.com", "pw")
+            answers.append(re.sub(rb"^t\d+ ", b"a ", done.wire))
+        with self.connect() as c:
+            _, done = c.command("AUTHENTICATE PLAIN " + b64(b"\0demo@example.com\0nope"), tag="a")
+            answers.append(done.wire)
+        self.assertEqual(len(set(answers)), 1, answers)
+        with self.connect() as c:
+            # Valid base64, nonsense inside: a SCRAM first message without n=,
+            # a PLAIN response without NULs, and a client-final out of order.
+            for mech, junk in (("SCRAM-SHA-256", b"hello"), ("PLAIN", b"no separators"),
+                               ("SCRAM-SHA-256", b"c=biws,r=abc,p=AAAA")):
+                _, done = c.command("AUTHENTICATE %s %s" % (mech, b64(junk)))
+                self.assertRegex(done.text, rb"^t\d+ NO ", (mech, junk, done.text))
+            c.login()  # the connection is still usable
+        self.assert_works()
+
+    def test_provisioned_in_psql_alone_and_no_clear_password_stored(self):
+        self.server.psql("select create_user('fresh@example.com', 'correct horse')")
+        with self.connect() as c:
+            done, verified, _ = scram_login(c, "fresh@example.com", "correct horse")
+            self.assertRegex(done.text, rb"^t\d+ OK ")
+        dump = self.server.psql("select * from users")
+        self.assertNotIn("correct horse", dump)
+        self.assertIn("SCRAM-SHA-256$4096:", dump)
+        self.assertIn("SCRAM-SHA-1$4096:", dump)
+
     def test_cancel_bad_base64_and_unknown_mechanism(self):
         with self.connect() as c:
             c.send("a1 AUTHENTICATE PLAIN\r\n")

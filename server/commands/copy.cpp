@@ -5,17 +5,6 @@
 #include "storage/error.hpp"
 
 namespace postimap::commands {
-namespace {
-
-std::string compact(const std::vector<std::uint32_t>& ascending) {
-    std::vector<std::pair<std::uint32_t, std::uint32_t>> intervals;
-    for (auto n : ascending)
-        intervals.emplace_back(n, n);
-    return imap::format_sequence(intervals);
-}
-
-}  // namespace
-
 // Copies messages to another mailbox with their flags and internal date,
 // RFC 3501 sections 6.4.7 and 6.4.8, answering COPYUID (RFC 4315). OK comes
 // after COMMIT.
@@ -47,9 +36,9 @@ Awaitable copy(CommandContext& ctx, imap::Reader& args) {
         from.push_back(a.value);
         to.push_back(b.value);
     }
-    co_return Completion::ok(
-        std::string(ctx.name) + " completed",
-        "COPYUID " + std::to_string(result.uidvalidity) + " " + compact(from) + " " + compact(to));
+    co_return Completion::ok(std::string(ctx.name) + " completed",
+                             "COPYUID " + std::to_string(result.uidvalidity) + " " +
+                                 compact_set(from) + " " + compact_set(to));
 }
 
 }  // namespace postimap::commands

@@ -1,5 +1,7 @@
 #include "server/commands/message_set.hpp"
 
+#include "server/imap/sequence_set.hpp"
+
 #include <algorithm>
 
 #include "server/imap/reader.hpp"
@@ -36,6 +38,13 @@ std::vector<storage::UidRange> uid_ranges(const std::vector<MsnInterval>& interv
     for (auto [a, b] : intervals)
         out.push_back({box.uid_of({a}), box.uid_of({b})});
     return out;
+}
+
+std::string compact_set(const std::vector<std::uint32_t>& ascending) {
+    std::vector<std::pair<std::uint32_t, std::uint32_t>> intervals;
+    for (auto n : ascending)
+        intervals.emplace_back(n, n);
+    return imap::format_sequence(intervals);
 }
 
 }  // namespace postimap::commands

@@ -23,4 +23,7 @@ std::vector<MsnInterval> resolve_messages(const imap::SequenceSet& set, bool by_
 std::vector<storage::UidRange> uid_ranges(const std::vector<MsnInterval>& intervals,
                                           const session::SelectedMailbox& box);
 
+// Ascending numbers as a compact sequence set ("2:4,7"), for COPYUID.
+std::string compact_set(const std::vector<std::uint32_t>& ascending);
+
 }  // namespace postimap::commands

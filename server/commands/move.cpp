@@ -6,17 +6,6 @@
 #include "storage/error.hpp"
 
 namespace postimap::commands {
-namespace {
-
-std::string compact(const std::vector<std::uint32_t>& ascending) {
-    std::vector<std::pair<std::uint32_t, std::uint32_t>> intervals;
-    for (auto n : ascending)
-        intervals.emplace_back(n, n);
-    return imap::format_sequence(intervals);
-}
-
-}  // namespace
-
 // Moves messages to another mailbox, RFC 6851: one transaction copies them
 // (flags and internal date kept) and expunges the originals. The client
 // hears COPYUID in an untagged OK, then the expunges (or VANISHED with
@@ -51,10 +40,10 @@ Awaitable move(CommandContext& ctx, imap::Reader& args) {
         to.push_back(b.value);
         gone.push_back(a);
     }
-    session.write(imap::untagged_status(
-        imap::Status::ok,
-        "COPYUID " + std::to_string(result.uidvalidity) + " " + compact(from) + " " + compact(to),
-        "Moved"));
+    session.write(imap::untagged_status(imap::Status::ok,
+                                        "COPYUID " + std::to_string(result.uidvalidity) + " " +
+                                            compact_set(from) + " " + compact_set(to),
+                                        "Moved"));
     session.report_expunged(gone);
     if (result.mailbox == box.id)
         session.note_selected_mailbox_changed();

@@ -3,6 +3,7 @@ A client idles on worker 1 while another, on worker 2, appends, stores
 flags, expunges and copies; the idler hears each through LISTEN/NOTIFY."""
 
 import re
+import threading
 import time
 import unittest
 
@@ -273,23 +274,75 @@ class PushFaultTest(TwoWorkers):
         self.wait_log(self.one, b"listener_connected", connected + 1)
         idler.wait_for(rb"^\* 1 EXISTS")
 
-        # 2. Stop PostgreSQL under the idle session; commands elsewhere fail
-        # cleanly; start it again; push resumes.
+        # 2. Stop PostgreSQL under the idle session and under load (a client
+        # on each worker appending and flagging in a loop); commands during
+        # the outage fail cleanly; start it again; push resumes.
+        stop_load = threading.Event()
+        load_errors, load_answers = [], []
+
+        def load(server, n):
+            try:
+                with server.connect(timeout=30) as c:
+                    c.login()
+                    c.ok("SELECT Faults")
+                    i = 0
+                    while not stop_load.is_set():
+                        i += 1
+                        _, done, _ = c.append("Faults", b"Subject: load %d-%d\r\n\r\nx\r\n" % (n, i))
+                        load_answers.append(done.text.split(b" ", 2)[1:2])
+                        _, done = c.command("STORE 1:* +FLAGS.SILENT (\\Seen)")
+                        load_answers.append(done.text.split(b" ", 2)[1:2])
+                        time.sleep(0.01)
+                    # Afterwards the loader's own view is the database's.
+                    untagged, _ = c.ok("NOOP")
+                    untagged, _ = c.ok("SEARCH ALL")
+                    seen = len(untagged[0].text.split()) - 2
+                    untagged, _ = c.ok("STATUS Faults (MESSAGES)")
+                    want = int(re.search(rb"MESSAGES (\d+)", untagged[0].text).group(1))
+                    if seen != want:
+                        load_errors.append("worker view %d != database %d" % (seen, want))
+            except Exception as e:
+                load_errors.append(repr(e))
+
+        loaders = [threading.Thread(target=load, args=(srv, n))
+                   for n, srv in enumerate((self.one, self.two))]
+        for t in loaders:
+            t.start()
+        time.sleep(0.5)
         self.one.pg_stop()
         with self.two.connect() as b:
             _, done = b.command("LOGIN demo@example.com demo")
             self.assertRegex(done.text, rb"^t\d+ NO \[UNAVAILABLE\] ")
+        time.sleep(0.5)
         self.one.pg_start()
+        time.sleep(1)
+        stop_load.set()
+        for t in loaders:
+            t.join(60)
+        self.assertEqual(load_errors, [])
+        # Answers during the outage were NO (never BAD, never a dropped line).
+        self.assertIn([b"NO"], load_answers)
+        self.assertEqual({a[0] for a in load_answers}, {b"OK", b"NO"})
         self.wait_log(self.one, b"listener_connected", connected + 2)
         self.wait_log(self.two, b"listener_connected", 3)
+        idler.lines = []
         with self.two.connect() as b:
             b.login()
-            b.append("Faults", b"Subject: after\r\n\r\ny\r\n")
-        idler.wait_for(rb"^\* 2 EXISTS")
+            _, done, _ = b.append("Faults", b"Subject: after\r\n\r\ny\r\n")
+            last_uid = re.search(rb"APPENDUID \d+ (\d+)", done.text).group(1)
+        idler.wait_for(rb"^\* \d+ EXISTS")
         tagged = idler.done()
         self.assertRegex(tagged.text, rb"^i1 OK ")
-        untagged, _ = a.command("UID SEARCH ALL")
-        self.assertEqual(untagged[0].text.split()[2:], [b"1", b"2"])
+        # The idler's view (sequence numbers it was told of) equals the
+        # database's, through outage and load.
+        untagged, _ = a.ok("FETCH 1:* (UID)")
+        mine = [re.search(rb"UID (\d+)", u.text).group(1) for u in untagged if b" FETCH " in u.text]
+        self.assertEqual(mine[-1], last_uid)
+        with self.two.connect() as b:
+            b.login()
+            b.ok("EXAMINE Faults")
+            untagged, _ = b.command("UID SEARCH ALL")
+            self.assertEqual(untagged[0].text.split()[2:], mine)
 
 
 class IdleTimersTest(harness.ServerTestCase):

@@ -97,6 +97,13 @@ class Observer:
 
 class StressTest(TwoWorkers):
 
+    @staticmethod
+    def select_nonempty(c, name):
+        """SELECTs `name`; False if it is empty (others moved all out)."""
+        untagged, _ = c.ok("SELECT %s" % name)
+        return any(u.text.endswith(b" EXISTS\r\n") and not u.text.startswith(b"* 0 ")
+                   for u in untagged)
+
     def test_concurrent_changes_keep_every_view_exact(self):
         with self.one.connect() as c:
             c.login()
@@ -117,7 +124,8 @@ class StressTest(TwoWorkers):
                     c.login()
                     c.ok("SELECT %s" % BOX)
                     for i in range(OPS_PER_CLIENT):
-                        op = rng.choice(["append", "append", "store", "store", "copy", "expunge"])
+                        op = rng.choice(["append", "append", "store", "store", "copy", "expunge",
+                                         "move"])
                         if op == "append":
                             _, done, _ = c.append(BOX, b"Subject: c%d-%d\r\n\r\nx\r\n" % (n, i))
                             uid = int(re.search(rb"APPENDUID \d+ (\d+)", done.text).group(1))
@@ -138,11 +146,28 @@ class StressTest(TwoWorkers):
                         elif op == "copy":
                             # Into another mailbox and back: new UIDs in BOX.
                             c.ok("COPY 1 %sOther" % BOX)
-                            c.ok("SELECT %sOther" % BOX)
-                            _, done = c.ok("COPY 1 %s" % BOX)
-                            m = re.search(rb"COPYUID \d+ \S+ (\d+)", done.text)
-                            with lock:
-                                assigned.append(int(m.group(1)))
+                            if self.select_nonempty(c, "%sOther" % BOX):
+                                _, done = c.ok("COPY 1 %s" % BOX)
+                                m = re.search(rb"COPYUID \d+ \S+ (\d+)", done.text)
+                                if m:  # (empty if another client moved it away first)
+                                    with lock:
+                                        assigned.append(int(m.group(1)))
+                            c.ok("SELECT %s" % BOX)
+                        elif op == "move":
+                            # Out to the other mailbox (and, from there, one
+                            # back in under a new UID).
+                            untagged, _ = c.ok("UID SEARCH ALL")
+                            uids = untagged[0].text.split()[2:]
+                            if len(uids) < 4:
+                                continue
+                            c.ok("UID MOVE %s %sOther" % (rng.choice(uids).decode(), BOX))
+                            if self.select_nonempty(c, "%sOther" % BOX):
+                                moved, _ = c.ok("MOVE 1 %s" % BOX)  # COPYUID: untagged OK
+                                m = re.search(rb"COPYUID \d+ \S+ (\d+)",
+                                              b"".join(u.text for u in moved))
+                                if m:  # (another client may have moved it first)
+                                    with lock:
+                                        assigned.append(int(m.group(1)))
                             c.ok("SELECT %s" % BOX)
                         else:
                             untagged, _ = c.ok("UID SEARCH ALL")

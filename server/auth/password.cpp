@@ -1,5 +1,7 @@
 #include "server/auth/password.hpp"
 
+#include "server/auth/base64.hpp"
+
 #include <openssl/crypto.h>
 #include <openssl/evp.h>
 #include <openssl/hmac.h>
@@ -8,34 +10,6 @@
 
 namespace postimap::auth {
 namespace {
-
-std::optional<std::string> base64_decode(std::string_view in) {
-    if (in.size() % 4 != 0)
-        return std::nullopt;
-    std::string out(in.size() / 4 * 3, '\0');
-    int n = EVP_DecodeBlock(reinterpret_cast<unsigned char*>(out.data()),
-                            reinterpret_cast<const unsigned char*>(in.data()),
-                            static_cast<int>(in.size()));
-    if (n < 0)
-        return std::nullopt;
-    // EVP_DecodeBlock counts padding as output bytes.
-    std::size_t pad = 0;
-    if (!in.empty() && in.back() == '=')
-        ++pad;
-    if (in.size() > 1 && in[in.size() - 2] == '=')
-        ++pad;
-    out.resize(static_cast<std::size_t>(n) - pad);
-    return out;
-}
-
-std::string base64_encode(std::string_view in) {
-    std::string out(4 * ((in.size() + 2) / 3) + 1, '\0');
-    int n = EVP_EncodeBlock(reinterpret_cast<unsigned char*>(out.data()),
-                            reinterpret_cast<const unsigned char*>(in.data()),
-                            static_cast<int>(in.size()));
-    out.resize(static_cast<std::size_t>(n));
-    return out;
-}
 
 std::string hmac_sha256(std::string_view key, std::string_view data) {
     unsigned char md[EVP_MAX_MD_SIZE];

@@ -13,6 +13,7 @@
 #include <stdexcept>
 
 #include "log/log.hpp"
+#include "server/auth/base64.hpp"
 #include "server/auth/offload.hpp"
 #include "server/auth/password.hpp"
 
@@ -27,14 +28,6 @@ constexpr auto kLookupTimeout = std::chrono::seconds(10);
 const std::vector<std::string> kWanted = {"SCRAM-SHA-256", "SCRAM-SHA-1", "PLAIN", "LOGIN"};
 
 SaslService* g_service = nullptr;  // the process's one service (Cyrus state is global)
-
-std::string base64(const unsigned char* data, std::size_t n) {
-    std::string out(4 * ((n + 2) / 3) + 1, '\0');
-    int len =
-        EVP_EncodeBlock(reinterpret_cast<unsigned char*>(out.data()), data, static_cast<int>(n));
-    out.resize(static_cast<std::size_t>(len));
-    return out;
-}
 
 // A secret for a user who does not exist (or is disabled): the same for the
 // same name within this process, and matching no password, so that SCRAM
@@ -56,10 +49,8 @@ std::string decoy_secret(const std::string& user, const std::string& mechanism) 
     std::string salt = mac(mechanism + "salt").substr(0, 16);
     std::string stored = mac(mechanism + "stored").substr(0, key_size);
     std::string server = mac(mechanism + "server").substr(0, key_size);
-    auto b64 = [](const std::string& s) {
-        return base64(reinterpret_cast<const unsigned char*>(s.data()), s.size());
-    };
-    return mechanism + "$4096:" + b64(salt) + "$" + b64(stored) + ":" + b64(server);
+    return mechanism + "$4096:" + base64_encode(salt) + "$" + base64_encode(stored) + ":" +
+           base64_encode(server);
 }
 
 // -- the auxprop plugin: hands SCRAM the stored authPassword --------------

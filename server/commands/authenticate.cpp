@@ -1,73 +1,28 @@
-#include <openssl/evp.h>
-
 #include <algorithm>
 
 #include "log/log.hpp"
+#include "server/auth/base64.hpp"
 #include "server/commands/handlers.hpp"
 #include "server/commands/login_guard.hpp"
 #include "server/imap/reader.hpp"
 #include "server/session/session.hpp"
 
 namespace postimap::commands {
-namespace {
-
-std::string base64_encode(const std::string& data) {
-    std::string out(4 * ((data.size() + 2) / 3) + 1, '\0');
-    int n = EVP_EncodeBlock(reinterpret_cast<unsigned char*>(out.data()),
-                            reinterpret_cast<const unsigned char*>(data.data()),
-                            static_cast<int>(data.size()));
-    out.resize(static_cast<std::size_t>(n));
-    return out;
-}
-
-// Strict RFC 4648 base64 (padding required, no whitespace); nothing if invalid.
-std::optional<std::string> base64_decode(std::string_view text) {
-    if (text.size() % 4 != 0)
-        return std::nullopt;
-    for (std::size_t i = 0; i < text.size(); ++i) {
-        char c = text[i];
-        bool ok = (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') ||
-                  c == '+' || c == '/' || (c == '=' && i >= text.size() - 2);
-        if (!ok)
-            return std::nullopt;
-    }
-    if (text.size() >= 2 && text[text.size() - 2] == '=' && text.back() != '=')
-        return std::nullopt;
-    std::string out(text.size() / 4 * 3, '\0');
-    int n = EVP_DecodeBlock(reinterpret_cast<unsigned char*>(out.data()),
-                            reinterpret_cast<const unsigned char*>(text.data()),
-                            static_cast<int>(text.size()));
-    if (n < 0)
-        return std::nullopt;
-    std::size_t pad = 0;
-    if (!text.empty() && text.back() == '=')
-        pad = text.size() >= 2 && text[text.size() - 2] == '=' ? 2 : 1;
-    out.resize(static_cast<std::size_t>(n) - pad);
-    return out;
-}
-
-std::string upper(std::string s) {
-    for (char& c : s)
-        if (c >= 'a' && c <= 'z')
-            c = static_cast<char>(c - 'a' + 'A');
-    return s;
-}
-
-}  // namespace
+namespace {}  // namespace
 
 // SASL authentication, RFC 3501 section 6.2.2, with an initial response
 // (SASL-IR, RFC 4959). The exchange runs through Cyrus SASL; each step on
 // the auth pool. Every failure of the credentials gets the same answer.
 Awaitable authenticate(CommandContext& ctx, imap::Reader& args) {
     args.space();
-    const std::string mechanism = upper(std::string(args.atom()));
+    const std::string mechanism = imap::ascii_upper(args.atom());
     std::optional<std::string> initial;
     if (!args.at_end()) {
         args.space();
         const std::string ir(args.atom());
         if (ir == "=") {
             initial = std::string();
-        } else if (auto decoded = base64_decode(ir)) {
+        } else if (auto decoded = auth::base64_decode(ir)) {
             initial = std::move(*decoded);
         } else {
             co_return Completion::bad("Invalid base64 in the initial response");
@@ -96,11 +51,11 @@ Awaitable authenticate(CommandContext& ctx, imap::Reader& args) {
     // has no success-with-data form in IMAP4rev1).
     while (step.status == auth::SaslStep::Status::next ||
            (step.status == auth::SaslStep::Status::done && !step.challenge.empty())) {
-        session.write("+ " + base64_encode(step.challenge) + "\r\n");
+        session.write("+ " + auth::base64_encode(step.challenge) + "\r\n");
         std::string line = co_await session.read_continuation_line();
         if (line == "*")
             co_return Completion::bad("AUTHENTICATE cancelled");
-        auto response = base64_decode(line);
+        auto response = auth::base64_decode(line);
         if (!response)
             co_return Completion::bad("Invalid base64 in the response");
         if (step.status == auth::SaslStep::Status::done) {

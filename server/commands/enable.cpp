@@ -14,9 +14,7 @@ Awaitable enable(CommandContext& ctx, imap::Reader& args) {
     std::vector<std::string> names;
     do {
         args.space();
-        std::string name(args.atom());
-        for (auto& c : name)
-            c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+        std::string name = imap::ascii_upper(args.atom());
         names.push_back(std::move(name));
     } while (!args.at_end());
     args.expect_end();

@@ -9,13 +9,6 @@
 namespace postimap::commands {
 namespace {
 
-std::string upper(std::string_view s) {
-    std::string out(s);
-    std::transform(out.begin(), out.end(), out.begin(),
-                   [](unsigned char c) { return static_cast<char>(std::toupper(c)); });
-    return out;
-}
-
 // section-spec after "[": [section-part ["." section-text]] / section-msgtext
 // (RFC 3501 9). `spec` is what the atom held up to a space or "]".
 void read_section(imap::Reader& args, std::string_view spec, BodyRequest& body) {
@@ -40,7 +33,7 @@ void read_section(imap::Reader& args, std::string_view spec, BodyRequest& body) 
         if (spec.empty())
             throw imap::SyntaxError("Invalid section");
     }
-    std::string text = upper(spec);
+    std::string text = imap::ascii_upper(spec);
     if (text.empty())
         body.text = Text::all;
     else if (text == "HEADER")
@@ -63,7 +56,7 @@ void read_section(imap::Reader& args, std::string_view spec, BodyRequest& body) 
             body.fields.push_back(args.astring());
             if (body.fields.size() > 1)
                 name += ' ';
-            imap::append_astring(name, upper(body.fields.back()));
+            imap::append_astring(name, imap::ascii_upper(body.fields.back()));
             if (args.accept(')'))
                 break;
             args.space();
@@ -92,7 +85,7 @@ BodyRequest rfc822(BodyRequest::Text text, bool peek, std::string name) {
 
 void read_item(imap::Reader& args, FetchItems& items) {
     std::string atom(args.atom());
-    std::string name = upper(atom);
+    std::string name = imap::ascii_upper(atom);
     using Text = BodyRequest::Text;
     if (name == "UID")
         items.uid = true;
@@ -156,9 +149,7 @@ FetchModifiers read_fetch_modifiers(imap::Reader& args) {
     args.space();
     args.expect('(');
     do {
-        std::string name(args.atom());
-        for (auto& c : name)
-            c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+        std::string name = imap::ascii_upper(args.atom());
         if (name == "CHANGEDSINCE") {
             args.space();
             m.changed_since = args.number64();

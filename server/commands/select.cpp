@@ -29,9 +29,7 @@ SelectParams read_select_params(imap::Reader& args) {
     args.space();
     args.expect('(');
     do {
-        std::string name(args.atom());
-        for (auto& c : name)
-            c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+        std::string name = imap::ascii_upper(args.atom());
         if (name == "CONDSTORE") {
             p.condstore = true;
         } else if (name == "QRESYNC") {

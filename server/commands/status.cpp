@@ -13,9 +13,7 @@ Awaitable status(CommandContext& ctx, imap::Reader& args) {
     args.expect('(');
     std::vector<std::string> items;
     for (;;) {
-        std::string item(args.atom());
-        for (auto& c : item)
-            c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+        std::string item = imap::ascii_upper(args.atom());
         if (item != "MESSAGES" && item != "RECENT" && item != "UIDNEXT" && item != "UIDVALIDITY" &&
             item != "UNSEEN" && item != "HIGHESTMODSEQ")
             throw imap::SyntaxError("Unknown STATUS item " + item);

@@ -32,9 +32,7 @@ StoreArgs read_store_args(imap::Reader& args) {
         args.expect(')');
         args.space();
     }
-    std::string item(args.atom());
-    for (auto& c : item)
-        c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+    std::string item = imap::ascii_upper(args.atom());
     storage::FlagChange how = storage::FlagChange::replace;
     std::string_view rest = item;
     if (rest.starts_with('+')) {

@@ -3,16 +3,11 @@
 #include <algorithm>
 #include <cctype>
 
+#include "server/imap/reader.hpp"
 #include "server/imap/response.hpp"
 
 namespace postimap::commands {
 namespace {
-
-std::string upper(std::string s) {
-    std::transform(s.begin(), s.end(), s.begin(),
-                   [](unsigned char c) { return static_cast<char>(std::toupper(c)); });
-    return s;
-}
 
 void append_nstring(std::string& out, const std::optional<std::string>& s) {
     imap::append_nstring(out, s);
@@ -47,7 +42,7 @@ void append_params(std::string& out, const mime::Params& params) {
     for (std::size_t i = 0; i < params.size(); ++i) {
         if (i)
             out += ' ';
-        imap::append_string(out, upper(params[i].name));
+        imap::append_string(out, imap::ascii_upper(params[i].name));
         out += ' ';
         imap::append_string(out, params[i].value);
     }
@@ -60,7 +55,7 @@ void append_disposition(std::string& out, const mime::Part& part) {
         return;
     }
     out += '(';
-    imap::append_string(out, upper(*part.disposition));
+    imap::append_string(out, imap::ascii_upper(*part.disposition));
     out += ' ';
     append_params(out, part.disposition_params);
     out += ')';
@@ -95,9 +90,9 @@ void append_common_extension(std::string& out, const mime::Part& part) {
 
 void append_single(std::string& out, const mime::Part& part, bool extensible) {
     out += '(';
-    imap::append_string(out, upper(part.type));
+    imap::append_string(out, imap::ascii_upper(part.type));
     out += ' ';
-    imap::append_string(out, upper(part.subtype));
+    imap::append_string(out, imap::ascii_upper(part.subtype));
     out += ' ';
     append_params(out, part.params);
     out += ' ';
@@ -162,7 +157,7 @@ void append_body_structure(std::string& out, const mime::Part& part, bool extens
     for (const auto& child : part.children)
         append_body_structure(out, child, extensible);
     out += ' ';
-    imap::append_string(out, upper(part.subtype));
+    imap::append_string(out, imap::ascii_upper(part.subtype));
     if (extensible) {
         out += ' ';
         append_params(out, part.params);

@@ -16,13 +16,6 @@ bool is_list_wildcard(char c) {
     return c == '%' || c == '*';
 }
 
-std::string upper(std::string_view s) {
-    std::string out(s);
-    std::transform(out.begin(), out.end(), out.begin(),
-                   [](unsigned char c) { return static_cast<char>(std::toupper(c)); });
-    return out;
-}
-
 }  // namespace
 
 bool is_atom_char(char c) {
@@ -68,7 +61,7 @@ std::string_view Reader::tag() {
 }
 
 std::string Reader::command_name() {
-    return upper(atom());
+    return ascii_upper(atom());
 }
 
 std::string_view Reader::atom() {
@@ -159,7 +152,7 @@ std::string Reader::mailbox() {
     // 5.1.3); from here on they are UTF-8.
     std::string name = mailbox_text(astring());
     // INBOX is case-insensitive, and so is it as the parent of a hierarchy.
-    if (name.size() >= 5 && upper(name.substr(0, 5)) == "INBOX" &&
+    if (name.size() >= 5 && ascii_upper(name.substr(0, 5)) == "INBOX" &&
         (name.size() == 5 || name[5] == '/'))
         name.replace(0, 5, "INBOX");
     return name;
@@ -212,7 +205,7 @@ bool Reader::accept_keyword(std::string_view word) {
     std::size_t end = pos_;
     while (end < text_.size() && is_atom_char(text_[end]))
         ++end;
-    if (end == pos_ || upper(text_.substr(pos_, end - pos_)) != upper(word))
+    if (end == pos_ || ascii_upper(text_.substr(pos_, end - pos_)) != ascii_upper(word))
         return false;
     pos_ = end;
     return true;
@@ -258,6 +251,14 @@ std::string_view Reader::quoted_date_time() {
         fail("Unterminated date-time");
     auto out = text_.substr(pos_, close - pos_);
     pos_ = close + 1;
+    return out;
+}
+
+std::string ascii_upper(std::string_view s) {
+    std::string out(s);
+    for (char& c : out)
+        if (c >= 'a' && c <= 'z')
+            c = static_cast<char>(c - 'a' + 'A');
     return out;
 }
 

@@ -71,6 +71,10 @@ class Reader {
     std::size_t pos_ = 0;
 };
 
+// Upper-cases ASCII letters only (keywords, atoms: IMAP's case-insensitive
+// parts are ASCII).
+std::string ascii_upper(std::string_view s);
+
 // ATOM-CHAR of RFC 3501: any CHAR except atom-specials.
 bool is_atom_char(char c);
 

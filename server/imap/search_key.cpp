@@ -11,13 +11,6 @@ namespace {
 
 using Key = SearchKey;
 
-std::string upper(std::string_view s) {
-    std::string out(s);
-    std::transform(out.begin(), out.end(), out.begin(),
-                   [](unsigned char c) { return static_cast<char>(std::toupper(c)); });
-    return out;
-}
-
 struct FlagKeyName {
     std::string_view key;
     std::string_view flag;
@@ -81,7 +74,7 @@ Key all_of(std::vector<Key> keys) {
 }
 
 std::string charset_name(const std::string& given) {
-    std::string name = upper(given);
+    std::string name = ascii_upper(given);
     if (name != "UTF-8" && name != "US-ASCII")
         throw BadCharset();
     return name;
@@ -92,7 +85,7 @@ std::string modseq_flag(std::string_view entry_name) {
     constexpr std::string_view kPrefix = "/FLAGS/";
     std::string_view flag = entry_name.substr(std::min(entry_name.size(), kPrefix.size()));
     std::string_view atom = flag.starts_with('\\') ? flag.substr(1) : flag;
-    if (upper(entry_name.substr(0, kPrefix.size())) != kPrefix || atom.empty() ||
+    if (ascii_upper(entry_name.substr(0, kPrefix.size())) != kPrefix || atom.empty() ||
         !std::all_of(atom.begin(), atom.end(), is_atom_char))
         throw SyntaxError("MODSEQ entry name must be \"/flags/\" and a flag");
     return std::string(flag);
@@ -100,7 +93,7 @@ std::string modseq_flag(std::string_view entry_name) {
 
 Key::EntryType entry_type(std::string_view name) {
     for (const auto& t : kEntryTypes)
-        if (upper(t.name) == upper(name))
+        if (ascii_upper(t.name) == ascii_upper(name))
             return t.type;
     throw SyntaxError("MODSEQ entry type must be priv, shared or all");
 }
@@ -118,7 +111,7 @@ class Parser {
             return list(depth);
         if (starts_sequence_set())
             return Key{Key::Msn{args_.sequence_set()}};
-        return named(upper(args_.atom()), depth);
+        return named(ascii_upper(args_.atom()), depth);
     }
 
   private:

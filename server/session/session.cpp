@@ -517,9 +517,7 @@ asio::awaitable<bool> Session::idle() {
     }
     if (failure)
         std::rethrow_exception(failure);
-    for (auto& c : line)
-        c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
-    co_return line == "DONE";
+    co_return imap::ascii_upper(line) == "DONE";
 }
 
 asio::awaitable<void> Session::idle_watch() {

@@ -83,4 +83,9 @@ bool verify_password(std::string_view secret_text, std::string_view password) {
     return CRYPTO_memcmp(stored_key.data(), secret->stored_key.data(), 32) == 0;
 }
 
+const std::string& unknown_user_secret() {
+    static const std::string secret = make_scram_secret("no such user", "fixed-dummy-salt", 4096);
+    return secret;
+}
+
 }  // namespace postimap::auth

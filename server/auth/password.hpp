@@ -24,5 +24,8 @@ std::optional<ScramSecret> parse_scram_secret(std::string_view text);
 // Makes a secret the same way the SQL function does (for tests and tools).
 std::string make_scram_secret(std::string_view password, std::string_view salt, int iterations);
 bool verify_password(std::string_view secret, std::string_view password);
+// A fixed secret no password is checked against on purpose: an unknown user's
+// check runs against it, so it costs what a wrong password costs.
+const std::string& unknown_user_secret();
 
 }  // namespace postimap::auth

@@ -122,11 +122,11 @@ int checkpass(sasl_conn_t*, void*, const char* user, const char* pass, unsigned 
               struct propctx*) {
     if (!g_service || !user || !pass)
         return SASL_FAIL;
-    static const std::string dummy = make_scram_secret("no such user", "fixed-dummy-salt", 4096);
     auto secrets = g_service->lookup_secret_blocking(user);
     const bool known = !secrets.empty();
-    const bool match =
-        verify_password(known ? secrets.front() : dummy, std::string_view(pass, passlen)) && known;
+    const bool match = verify_password(known ? secrets.front() : unknown_user_secret(),
+                                       std::string_view(pass, passlen)) &&
+                       known;
     return match ? SASL_OK : SASL_BADAUTH;
 }
 

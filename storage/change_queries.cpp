@@ -1,3 +1,4 @@
+#include "storage/flag_bits.hpp"
 #include "storage/keyword_list.hpp"
 #include "storage/mail_store.hpp"
 
@@ -6,20 +7,18 @@ namespace {
 
 // One statement, so all four parts come from one snapshot. Kinds: 'm' the
 // mailbox row (uidvalidity, highestmodseq), 'a' added, 'c' changed, 'x'
-// expunged. Flags packed as in message_fetch.cpp. $3: since, $4: last uid.
+// expunged. Flags packed as storage/flag_bits.hpp says. $3: since, $4: last uid.
 const pg::Statement kChangesSince{
     "changes_since",
     "select 'm', m.uidvalidity::int8, m.highestmodseq::int8, 0, null"
     "  from mailboxes m where m.user_id = $1 and m.id = $2"
-    " union all (select 'a', mm.uid::int8, mm.modseq::int8,"
-    "   (mm.seen::int | (mm.answered::int << 1) | (mm.flagged::int << 2)"
-    "    | (mm.deleted::int << 3) | (mm.draft::int << 4)),"
+    " union all (select 'a', mm.uid::int8, mm.modseq::int8, " POSTIMAP_PACKED_FLAGS_SQL
+    ","
     "   array_to_string(mm.keywords, ' ')"
     "  from mailbox_messages mm where mm.user_id = $1 and mm.mailbox_id = $2 and mm.uid > $4"
     "  order by mm.uid)"
-    " union all (select 'c', mm.uid::int8, mm.modseq::int8,"
-    "   (mm.seen::int | (mm.answered::int << 1) | (mm.flagged::int << 2)"
-    "    | (mm.deleted::int << 3) | (mm.draft::int << 4)),"
+    " union all (select 'c', mm.uid::int8, mm.modseq::int8, " POSTIMAP_PACKED_FLAGS_SQL
+    ","
     "   array_to_string(mm.keywords, ' ')"
     "  from mailbox_messages mm where mm.user_id = $1 and mm.mailbox_id = $2"
     "   and mm.modseq > $3 and mm.uid <= $4 order by mm.uid)"
@@ -38,8 +37,7 @@ ChangedFlags flags_row(const pg::Row& row) {
     c.uid = Uid{static_cast<std::uint32_t>(row.int64(1))};
     c.modseq = ModSeq{static_cast<std::uint64_t>(row.int64(2))};
     const auto bits = row.int64(3);
-    c.flags.system = {(bits & 1) != 0, (bits & 2) != 0, (bits & 4) != 0, (bits & 8) != 0,
-                      (bits & 16) != 0};
+    c.flags.system = unpack_system_flags(bits);
     if (!row.is_null(4))
         c.flags.keywords = split_keywords(row.text(4));
     return c;

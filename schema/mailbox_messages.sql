@@ -64,3 +64,34 @@ as $$
                                             where lower(n) = lower(o)))
         else named end) k order by k)
 $$;
+
+-- users.used_bytes follows every insert and delete of a mailbox row
+-- (cascades included); APPEND, COPY and delivery check it against the quota.
+-- SECURITY DEFINER: the workers' role may read its own users row, not
+-- change it.
+create function count_added_bytes() returns trigger language plpgsql security definer
+    set search_path = public, pg_temp as $$
+begin
+    update users u set used_bytes = u.used_bytes + d.bytes
+      from (select n.user_id, sum(m.size) as bytes from added n
+              join messages m on m.tenant_id = n.tenant_id and m.id = n.message_id
+             group by n.user_id) d
+     where u.id = d.user_id;
+    return null;
+end $$;
+
+create function count_removed_bytes() returns trigger language plpgsql security definer
+    set search_path = public, pg_temp as $$
+begin
+    update users u set used_bytes = greatest(u.used_bytes - d.bytes, 0)
+      from (select o.user_id, sum(m.size) as bytes from removed o
+              join messages m on m.tenant_id = o.tenant_id and m.id = o.message_id
+             group by o.user_id) d
+     where u.id = d.user_id;
+    return null;
+end $$;
+
+create trigger mailbox_messages_count_added after insert on mailbox_messages
+    referencing new table as added for each statement execute function count_added_bytes();
+create trigger mailbox_messages_count_removed after delete on mailbox_messages
+    referencing old table as removed for each statement execute function count_removed_bytes();

@@ -38,8 +38,9 @@ create table subscriptions (
 -- delivery, STORE, COPY/MOVE into it, EXPUNGE, create, delete, rename) moves
 -- its row in mailboxes (uidnext, highestmodseq or name), and this trigger
 -- turns that into a NOTIFY on the one channel postimap_changes with the
--- payload "user_id mailbox_id highestmodseq" (deleted: modseq 0).
--- Subscription changes say "user_id 0 0". NOTIFY is sent at COMMIT, in
+-- payload "user_id mailbox_id highestmodseq sent_us" (deleted: modseq 0;
+-- sent_us: the transaction's start in microseconds, for measuring lag).
+-- Subscription changes say "user_id 0 0 sent_us". NOTIFY is sent at COMMIT, in
 -- commit order, and identical payloads within a transaction are folded.
 --
 -- One channel for all users, not one per user: a worker then holds one
@@ -47,16 +48,19 @@ create table subscriptions (
 -- server's per-backend list of channels (searched linearly on every
 -- notification before PostgreSQL 17) stays at one entry.
 create function notify_mailbox_change() returns trigger language plpgsql as $$
+declare
+    sent text := ' ' || (extract(epoch from now()) * 1000000)::bigint;
 begin
     if tg_op = 'DELETE' then
-        perform pg_notify('postimap_changes', old.user_id || ' ' || old.id || ' 0');
+        perform pg_notify('postimap_changes', old.user_id || ' ' || old.id || ' 0' || sent);
         return old;
     end if;
     if tg_op = 'UPDATE' and new.highestmodseq = old.highestmodseq
        and new.uidnext = old.uidnext and new.name = old.name then
         return new;  -- nothing a client sees (recent_uid claims, say)
     end if;
-    perform pg_notify('postimap_changes', new.user_id || ' ' || new.id || ' ' || new.highestmodseq);
+    perform pg_notify('postimap_changes',
+                      new.user_id || ' ' || new.id || ' ' || new.highestmodseq || sent);
     return new;
 end $$;
 
@@ -65,8 +69,8 @@ create trigger mailboxes_notify after insert or update or delete on mailboxes
 
 create function notify_subscription_change() returns trigger language plpgsql as $$
 begin
-    perform pg_notify('postimap_changes',
-                      coalesce(new.user_id, old.user_id) || ' 0 0');
+    perform pg_notify('postimap_changes', coalesce(new.user_id, old.user_id) || ' 0 0 '
+                      || (extract(epoch from now()) * 1000000)::bigint);
     return null;
 end $$;
 

@@ -43,6 +43,16 @@ create function login_lookup(p_local text, p_domain text)
      where u.local_part = p_local and u.domain = p_domain
 $$;
 
+-- Delivery (LMTP): the one lookup of a recipient before any user acts.
+-- SECURITY DEFINER like login_lookup, and without the secrets.
+create function delivery_lookup(p_local text, p_domain text)
+    returns table (id bigint, tenant_id bigint, disabled boolean, quota_bytes bigint,
+                   used_bytes bigint)
+    language sql stable security definer set search_path = public, pg_temp as $$
+    select u.id, u.tenant_id, u.disabled, u.quota_bytes, u.used_bytes from users u
+     where u.local_part = p_local and u.domain = p_domain
+$$;
+
 -- Substring search over the tenant's shared text (SEARCH HEADER/TEXT/BODY).
 -- Under row-level security PostgreSQL may not run a query's ILIKE (not
 -- leakproof) inside an index scan before the policy's filter, so the

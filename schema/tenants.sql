@@ -27,6 +27,9 @@ create table users (
     disabled         boolean not null default false,
     quota_bytes      bigint check (quota_bytes is null or quota_bytes >= 0),
     created_at       timestamptz not null default now(),
+    -- Sizes of the messages in its mailboxes, kept by triggers on
+    -- mailbox_messages (migration 0010).
+    used_bytes       bigint not null default 0,
     unique (domain, local_part),
     -- The user's tenant is always the tenant of its domain.
     foreign key (domain, tenant_id) references domains (name, tenant_id) on delete cascade

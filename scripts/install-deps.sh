@@ -9,6 +9,7 @@ packages=(
   libgtest-dev libgmock-dev
   postgresql postgresql-contrib
   python3 curl openssl isync clang-format clang libclang-rt-14-dev
+  haproxy swaks docker-compose
 )
 
 missing=()

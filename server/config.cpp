@@ -92,6 +92,28 @@ bool apply_setting(Config& c, const std::string& key, const std::string& value) 
         c.tls_key = value;
     else if (key == "trusted_networks")
         c.trusted_networks = value;
+    else if (key == "proxy_networks")
+        c.proxy_networks = value;
+    else if (key == "proxy_timeout")
+        c.proxy_timeout = std::chrono::milliseconds(parse_size(key, value));
+    else if (key == "lmtp_listen")
+        c.lmtp_listen = value;
+    else if (key == "lmtp_socket")
+        c.lmtp_socket = value;
+    else if (key == "lmtp_quota_tempfail")
+        c.lmtp_quota_tempfail = parse_bool(key, value);
+    else if (key == "lmtp_max_recipients")
+        c.lmtp_max_recipients = parse_size(key, value);
+    else if (key == "recipient_delimiter") {
+        if (value.size() > 1)
+            throw std::runtime_error("recipient_delimiter: one character or empty");
+        c.recipient_delimiter = value;
+    } else if (key == "hostname")
+        c.hostname = value;
+    else if (key == "http_listen")
+        c.http_listen = value == "off" ? "" : value;
+    else if (key == "drain_timeout")
+        c.drain_timeout = std::chrono::seconds(parse_size(key, value));
     else if (key == "auto_migrate")
         c.auto_migrate = parse_bool(key, value);
     else if (key == "log_level") {

@@ -45,9 +45,30 @@ struct Config {
     std::string tls_key;
     // CIDR list where LOGIN before TLS is allowed; "none" for nowhere.
     std::string trusted_networks = "127.0.0.0/8, ::1";
+    // Load balancers: connections from these CIDRs must begin with a PROXY
+    // protocol header (v1 or v2) naming the real client. Empty: none.
+    std::string proxy_networks;
+    std::chrono::milliseconds proxy_timeout{5000};
+    // LMTP delivery; unset: 127.0.0.1:2424 for the embedded default, none
+    // otherwise. "off" or empty: none. lmtp_socket: a Unix socket too.
+    std::optional<std::string> lmtp_listen;
+    std::string lmtp_socket;
+    bool lmtp_quota_tempfail = false;  // 452 instead of 552 when over quota
+    std::size_t lmtp_max_recipients = 100;
+    std::string recipient_delimiter = "+";  // empty: no +detail addresses
+    std::string hostname;                   // empty: the machine's
+    // HTTP for /healthz and /metrics; empty: none.
+    std::string http_listen;
+    // SIGTERM: how long in-flight commands may take before connections
+    // are closed regardless.
+    std::chrono::seconds drain_timeout{30};
 
     bool embedded() const { return dsn.empty(); }
     bool migrate_on_start() const { return auto_migrate.value_or(embedded()); }
+    std::string lmtp_address() const {
+        std::string v = lmtp_listen.value_or(embedded() ? "127.0.0.1:2424" : "");
+        return v == "off" ? "" : v;
+    }
     std::string implicit_tls_listen() const {
         std::string v = tls_listen.value_or(embedded() ? "127.0.0.1:1993" : "");
         return v == "off" ? "" : v;

@@ -37,13 +37,19 @@ bool read_space(std::string_view& text) {
 std::optional<MailboxChange> parse_change(std::string_view payload) {
     std::uint64_t user = 0, mailbox = 0, modseq = 0;
     if (!read_number(payload, user) || !read_space(payload) || !read_number(payload, mailbox) ||
-        !read_space(payload) || !read_number(payload, modseq) || !payload.empty())
+        !read_space(payload) || !read_number(payload, modseq))
+        return std::nullopt;
+    std::uint64_t sent_us = 0;
+    if (!payload.empty() && (!read_space(payload) || !read_number(payload, sent_us)))
+        return std::nullopt;
+    if (!payload.empty() || sent_us > static_cast<std::uint64_t>(INT64_MAX))
         return std::nullopt;
     if (user > static_cast<std::uint64_t>(INT64_MAX) ||
         mailbox > static_cast<std::uint64_t>(INT64_MAX))
         return std::nullopt;
     return MailboxChange{UserId{static_cast<std::int64_t>(user)},
-                         MailboxId{static_cast<std::int64_t>(mailbox)}, ModSeq{modseq}};
+                         MailboxId{static_cast<std::int64_t>(mailbox)}, ModSeq{modseq},
+                         static_cast<std::int64_t>(sent_us)};
 }
 
 ChangeListener::ChangeListener(asio::any_io_executor ex, std::string dsn, OnChanges on_changes,

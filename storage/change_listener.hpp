@@ -34,6 +34,9 @@ struct MailboxChange {
     UserId user;
     MailboxId mailbox;
     ModSeq modseq;
+    // When the changing transaction began (microseconds since the epoch;
+    // 0 from payloads older than migration 0010), for the lag metric.
+    std::int64_t sent_us = 0;
 };
 
 std::optional<MailboxChange> parse_change(std::string_view payload);

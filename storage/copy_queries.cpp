@@ -43,6 +43,11 @@ const pg::Statement kRemoveMoved{
     " update mailboxes set highestmodseq = greatest(highestmodseq, $4)"
     "  where user_id = $1 and id = $2 and exists (select 1 from del)"};
 
+// After the copies are in (the insert trigger has counted them): a copy
+// must not take the user over the quota. A move adds nothing in the end.
+const pg::Statement kOverQuota{"copy_over_quota",
+                               "select used_bytes > quota_bytes from users where id = $1"};
+
 const pg::Statement kAdvanceTarget{
     "copy_advance_target",
     "update mailboxes set uidnext = $3, highestmodseq = $4 where user_id = $1 and id = $2"};
@@ -92,6 +97,11 @@ asio::awaitable<CopyResult> MailStore::copy_or_move(UserId user, MailboxId from,
     for (int i = 0; i < copied.rows(); ++i)
         result.uids.emplace_back(Uid{static_cast<std::uint32_t>(copied[i].int64(0))},
                                  Uid{static_cast<std::uint32_t>(copied[i].int64(1))});
+    if (!result.uids.empty() && !move) {
+        auto over = co_await tx.exec(kOverQuota, pg::Params(user.value));
+        if (!over.empty() && !over[0].is_null(0) && over[0].boolean(0))
+            throw Error(ErrorKind::over_quota, "quota exceeded");
+    }
     if (!result.uids.empty()) {
         co_await tx.exec(kAdvanceTarget, pg::Params(user.value, result.mailbox.value,
                                                     uidnext + copied.rows(), modseq));

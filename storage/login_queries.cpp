@@ -12,6 +12,10 @@ const pg::Statement kFindLogin{"find_login",
                                "select id, tenant_id, password_secret, disabled,"
                                " scram_sha1_secret from login_lookup($1, $2)"};
 
+const pg::Statement kFindRecipient{
+    "find_recipient",
+    "select id, tenant_id, disabled, quota_bytes, used_bytes from delivery_lookup($1, $2)"};
+
 std::string lower(std::string_view s) {
     std::string out(s);
     std::transform(out.begin(), out.end(), out.begin(),
@@ -33,6 +37,24 @@ asio::awaitable<std::optional<LoginRecord>> MailStore::find_login(std::string_vi
     auto row = r[0];
     co_return LoginRecord{UserId{row.int64(0)}, TenantId{row.int64(1)}, row.str(2), row.boolean(3),
                           row.opt_str(4)};
+}
+
+asio::awaitable<std::optional<RecipientRecord>> MailStore::find_recipient(
+    std::string_view address) {
+    auto at = address.rfind('@');
+    if (at == std::string_view::npos || at == 0 || at + 1 == address.size())
+        co_return std::nullopt;
+    auto conn = co_await pool_.acquire();
+    auto r = co_await conn->exec(
+        kFindRecipient, pg::Params(lower(address.substr(0, at)), lower(address.substr(at + 1))));
+    if (r.empty())
+        co_return std::nullopt;
+    auto row = r[0];
+    RecipientRecord record{UserId{row.int64(0)}, TenantId{row.int64(1)}, row.boolean(2)};
+    if (!row.is_null(3))
+        record.quota_bytes = row.int64(3);
+    record.used_bytes = row.int64(4);
+    co_return record;
 }
 
 asio::awaitable<pg::Lease> MailStore::acquire_for(UserId user) {

@@ -28,6 +28,16 @@ struct LoginRecord {
     std::optional<std::string> scram_sha1_secret{};
 };
 
+// A delivery recipient (LMTP): who, and how full its mailboxes are.
+struct RecipientRecord {
+    UserId user;
+    TenantId tenant;
+    bool disabled = false;
+    std::optional<std::int64_t> quota_bytes{};  // none: unlimited
+    std::int64_t used_bytes = 0;
+    bool over_quota() const { return quota_bytes && used_bytes >= *quota_bytes; }
+};
+
 struct MailboxInfo {
     MailboxId id;
     std::string name;  // UTF-8, '/'-separated
@@ -125,6 +135,8 @@ class MailStore {
 
     // address is local@domain, compared case-insensitively.
     asio::awaitable<std::optional<LoginRecord>> find_login(std::string_view address);
+    // The user of local@domain (compared case-insensitively), for delivery.
+    asio::awaitable<std::optional<RecipientRecord>> find_recipient(std::string_view address);
 
     asio::awaitable<std::vector<MailboxInfo>> list_mailboxes(UserId user);
     // nullopt when the user has no mailbox of that name. With claim_recent

@@ -50,6 +50,12 @@ const pg::Statement kLinkMessage{
     " values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11,"
     "         array(select distinct k from unnest($12::text[]) k order by k), to_timestamp($13))"};
 
+// After the mailbox lock: appends to one mailbox are serialized, so only
+// concurrent appends to the user's other mailboxes can pass the check
+// together (each overshooting by at most its own message).
+const pg::Statement kQuotaRoom{"ingest_quota_room",
+                               "select quota_bytes - used_bytes from users where id = $1"};
+
 const pg::Statement kAdvanceMailbox{
     "ingest_advance_mailbox",
     "update mailboxes set uidnext = $3, highestmodseq = $4 where user_id = $1 and id = $2"};
@@ -94,6 +100,10 @@ asio::awaitable<AppendResult> MailStore::append(const AppendRequest& req) {
     const std::int64_t modseq = row.int64(3) + 1;
     if (uid > 4294967295LL)
         throw Error(ErrorKind::invalid, "the mailbox has run out of UIDs");
+    auto room = co_await tx.exec(kQuotaRoom, pg::Params(req.user.value));
+    if (!room.empty() && !room[0].is_null(0) &&
+        room[0].int64(0) < static_cast<std::int64_t>(req.raw.size()))
+        throw Error(ErrorKind::over_quota, "quota exceeded");
 
     auto stored = co_await tx.exec(
         kStoreMessage,

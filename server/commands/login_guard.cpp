@@ -5,6 +5,7 @@
 #include <boost/asio/use_awaitable.hpp>
 
 #include "log/log.hpp"
+#include "server/metrics/worker_metrics.hpp"
 #include "server/session/session.hpp"
 
 namespace postimap::commands {
@@ -27,6 +28,8 @@ asio::awaitable<std::optional<session::Completion>> refusal_if_throttled(session
     if (!throttle || !throttle->blocked(s.peer_ip(), account, auth::LoginThrottle::Clock::now()))
         co_return std::nullopt;
     log::info("login_throttled", "session=", s.id(), " peer=", s.peer(), " user=", account);
+    if (auto* m = s.server().metrics)
+        m->add(metrics::kLoginFailures, {{"reason", "throttled"}});
     co_await pause(throttle->settings().max_delay);
     co_return session::Completion::no("Too many failed logins; try again later", "UNAVAILABLE");
 }
@@ -38,6 +41,8 @@ asio::awaitable<session::Completion> login_failed(session::Session& s, std::stri
         delay = throttle->failed(s.peer_ip(), account, auth::LoginThrottle::Clock::now());
     log::info("login_failed", "session=", s.id(), " peer=", s.peer(), " user=", account,
               " mechanism=", mechanism, " delay_ms=", delay.count(), " reason=\"", detail, "\"");
+    if (auto* m = s.server().metrics)
+        m->add(metrics::kLoginFailures, {{"reason", "credentials"}});
     co_await pause(delay);
     co_return session::Completion::no("Invalid credentials", "AUTHENTICATIONFAILED");
 }
@@ -45,6 +50,8 @@ asio::awaitable<session::Completion> login_failed(session::Session& s, std::stri
 void login_succeeded(session::Session& s, const std::string& account) {
     if (auto* throttle = s.server().throttle)
         throttle->succeeded(s.peer_ip(), account);
+    if (auto* m = s.server().metrics)
+        m->add(metrics::kLogins);
 }
 
 }  // namespace postimap::commands

@@ -12,6 +12,7 @@
 #include "server/auth/password_checker.hpp"
 #include "server/auth/sasl_service.hpp"
 #include "server/imap/command_framer.hpp"
+#include "server/metrics/registry.hpp"
 #include "server/net/network.hpp"
 #include "server/net/tls_context.hpp"
 #include "storage/mail_store.hpp"
@@ -45,6 +46,8 @@ struct ServerContext {
     net::TlsContextHolder* tls = nullptr;
     // AUTHENTICATE; null when Cyrus SASL could not be set up.
     auth::SaslService* sasl = nullptr;
+    // Counters for /metrics; null: none kept.
+    metrics::Registry* metrics = nullptr;
     // Failed-login delays and limits; null: none.
     auth::LoginThrottle* throttle = nullptr;
     // Where LOGIN before TLS is allowed (loopback by default).

@@ -13,6 +13,7 @@
 #include "log/log.hpp"
 #include "server/imap/flag_names.hpp"
 #include "server/imap/sequence_set.hpp"
+#include "server/metrics/worker_metrics.hpp"
 #include "server/session/error_mapping.hpp"
 
 namespace postimap::session {
@@ -62,9 +63,10 @@ const char* status_name(imap::Status s) {
 }  // namespace
 
 Session::Session(asio::ip::tcp::socket socket, ServerContext& server, const CommandTable& commands,
-                 bool implicit_tls)
+                 bool implicit_tls, std::optional<asio::ip::tcp::endpoint> client)
     : stream_(std::move(socket)),
       implicit_tls_(implicit_tls),
+      client_(client),
       server_(server),
       commands_(commands),
       framer_(server.limits.framer),
@@ -74,7 +76,7 @@ Session::Session(asio::ip::tcp::socket socket, ServerContext& server, const Comm
       write_done_(stream_.get_executor()),
       watcher_done_(stream_.get_executor()) {
     boost::system::error_code ec;
-    auto ep = stream_.socket().remote_endpoint(ec);
+    auto ep = client_ ? *client_ : stream_.socket().remote_endpoint(ec);
     peer_ = ec ? "unknown" : ep.address().to_string() + ":" + std::to_string(ep.port());
     if (!ec)
         peer_address_ = ep.address();
@@ -96,6 +98,20 @@ Session::~Session() {
 void Session::close() {
     stream_.cancel();
     state_ = State::logout;
+}
+
+void Session::drain() {
+    draining_ = true;
+    // In IDLE with a write on the wire, the watcher ends the IDLE once the
+    // write is done (cancelling now would cut a response in half).
+    if (waiting_for_command_ || (idling_ && !writing_))
+        stream_.cancel();
+}
+
+void Session::count_received(std::size_t bytes) {
+    if (server_.metrics)
+        server_.metrics->add(metrics::kBytesReceived, {{"protocol", "imap"}},
+                             static_cast<double>(bytes));
 }
 
 bool Session::secure() const {
@@ -205,6 +221,9 @@ asio::awaitable<void> Session::flush() {
             std::string chunk;
             chunk.swap(out_);
             co_await stream_.write_all(asio::buffer(chunk));
+            if (server_.metrics)
+                server_.metrics->add(metrics::kBytesSent, {{"protocol", "imap"}},
+                                     static_cast<double>(chunk.size()));
         }
     } catch (...) {
         writing_ = false;
@@ -231,6 +250,7 @@ asio::awaitable<std::string> Session::read_continuation_line() {
             arm_timeout();
         std::size_t n = co_await stream_.read_some(asio::buffer(buffer));
         timeout_.cancel();
+        count_received(n);
         framer_.feed(std::string_view(buffer.data(), n));
     }
 }
@@ -243,7 +263,7 @@ std::string Session::local_ip_port() const {
 
 std::string Session::remote_ip_port() const {
     boost::system::error_code ec;
-    auto ep = stream_.socket().remote_endpoint(ec);
+    auto ep = client_ ? *client_ : stream_.socket().remote_endpoint(ec);
     return ec ? "" : ep.address().to_string() + ";" + std::to_string(ep.port());
 }
 
@@ -268,9 +288,18 @@ asio::awaitable<void> Session::run() {
         co_await flush();
         auto& buffer = read_buffer_;
         while (state_ != State::logout) {
+            if (draining_) {
+                write(imap::untagged_status(imap::Status::bye, "",
+                                            "Server shutting down; reconnect to continue"));
+                co_await flush();
+                break;
+            }
             arm_timeout();
+            waiting_for_command_ = true;
             std::size_t n = co_await stream_.read_some(asio::buffer(buffer));
+            waiting_for_command_ = false;
             timeout_.cancel();
+            count_received(n);
             framer_.feed(std::string_view(buffer.data(), n));
             for (;;) {
                 auto event = framer_.next();
@@ -283,7 +312,7 @@ asio::awaitable<void> Session::run() {
                 } else {
                     co_await reject(std::get<imap::RejectedCommand>(event));
                 }
-                if (state_ == State::logout || starttls_pending_)
+                if (state_ == State::logout || starttls_pending_ || draining_)
                     break;
             }
             co_await flush();
@@ -298,7 +327,14 @@ asio::awaitable<void> Session::run() {
             }
         }
     } catch (const boost::system::system_error& e) {
-        if (timed_out_) {
+        if (draining_ && e.code() == asio::error::operation_aborted) {
+            // Waiting for a command or in IDLE: nothing is half done, so the
+            // client may reconnect (through the balancer, to another worker).
+            log::info("drained", "session=", id_, " peer=", peer_);
+            out_ = imap::untagged_status(imap::Status::bye, "",
+                                         "Server shutting down; reconnect to continue");
+            stream_.write_now(asio::buffer(out_));
+        } else if (timed_out_) {
             log::info("autologout", "session=", id_);
             // Best effort: the client may be gone already.
             out_ = imap::untagged_status(imap::Status::bye, "", "Autologout; idle for too long");
@@ -323,9 +359,13 @@ asio::awaitable<bool> Session::handshake() {
         timeout_.cancel();
         const std::string why = timed_out_ ? "handshake timed out" : e.code().message();
         log::info("tls_failed", "session=", id_, " peer=", peer_, " error=\"", why, "\"");
+        if (server_.metrics)
+            server_.metrics->add(metrics::kTlsHandshakes, {{"result", "failed"}});
         co_return false;
     }
     timeout_.cancel();
+    if (server_.metrics)
+        server_.metrics->add(metrics::kTlsHandshakes, {{"result", "ok"}});
     log::info("tls", "session=", id_, " ", stream_.tls_description());
     co_return true;
 }
@@ -372,6 +412,15 @@ asio::awaitable<void> Session::execute(std::string_view command) {
     } catch (...) {
         failure = std::current_exception();
     }
+    if (failure && draining_) {
+        // Shutdown cut a wait (IDLE): no tagged reply, the BYE follows.
+        try {
+            std::rethrow_exception(failure);
+        } catch (const boost::system::system_error&) {
+            throw;
+        } catch (...) {
+        }
+    }
     if (failure)
         done = completion_for(failure);
     if ((refresh_pending_ || changes_pending_) && selected_) {
@@ -390,8 +439,16 @@ asio::awaitable<void> Session::execute(std::string_view command) {
     auto micros = std::chrono::duration_cast<std::chrono::microseconds>(
                       std::chrono::steady_clock::now() - started)
                       .count();
-    log::debug("command", "session=", id_, " tag=", tag, " result=", status_name(done.status),
-               " us=", micros);
+    // Known command names only: a label per typo would grow without bound.
+    const std::string name = commands_.find(current_command_) ? current_command_ : "unknown";
+    if (server_.metrics) {
+        server_.metrics->add(metrics::kCommands,
+                             {{"command", name}, {"result", status_name(done.status)}});
+        server_.metrics->observe(metrics::kCommandSeconds, {{"command", name}},
+                                 static_cast<double>(micros) / 1e6);
+    }
+    log::info("command", "session=", id_, " peer=", peer_, " command=", name, " tag=", tag,
+              " result=", status_name(done.status), " us=", micros);
 }
 
 asio::awaitable<Completion> Session::dispatch(std::string_view tag, imap::Reader& reader) {
@@ -528,7 +585,7 @@ asio::awaitable<void> Session::idle_watch() {
                 // read: cancel() found no waiter then, so look before waiting.
                 co_await report_changes(true);
                 co_await flush();
-                if (state_ == State::logout) {
+                if (state_ == State::logout || draining_) {
                     stream_.cancel();  // BYE sent: end the reading side too
                     break;
                 }
@@ -544,7 +601,7 @@ asio::awaitable<void> Session::idle_watch() {
             else if (changes_pending_)
                 co_await report_changes(true);
             co_await flush();
-            if (state_ == State::logout) {
+            if (state_ == State::logout || draining_) {
                 stream_.cancel();
                 break;
             }

@@ -24,14 +24,21 @@ namespace asio = boost::asio;
 class Session : public std::enable_shared_from_this<Session> {
   public:
     // With `implicit_tls`, the TLS handshake comes before the greeting.
+    // `client`: the real client when a load balancer said so (PROXY
+    // protocol); otherwise the socket's peer is the client.
     Session(asio::ip::tcp::socket socket, ServerContext& server, const CommandTable& commands,
-            bool implicit_tls = false);
+            bool implicit_tls = false,
+            std::optional<asio::ip::tcp::endpoint> client = std::nullopt);
     ~Session();
 
     // The caller keeps the Session alive (a shared_ptr) until this returns.
     asio::awaitable<void> run();
     // Ends the session at its next wait (server shutdown).
     void close();
+    // Graceful shutdown: a session waiting for a command or in IDLE gets
+    // "* BYE" now; one running a command gets it after the tagged reply.
+    void drain();
+    bool draining() const { return draining_; }
 
     // For command handlers.
     ServerContext& server() { return server_; }
@@ -74,6 +81,7 @@ class Session : public std::enable_shared_from_this<Session> {
     // DONE.
     asio::awaitable<bool> idle();
     bool timed_out() const { return timed_out_; }
+    bool idling() const { return idling_; }
     // RFC 7162: CONDSTORE once the client used or ENABLEd it (MODSEQ in
     // FETCH responses, HIGHESTMODSEQ on SELECT); QRESYNC (ENABLE only)
     // implies CONDSTORE and turns EXPUNGE responses into VANISHED.
@@ -106,10 +114,12 @@ class Session : public std::enable_shared_from_this<Session> {
     void arm_timeout();
     void arm_timeout(std::chrono::seconds after);
     asio::awaitable<bool> handshake();
+    void count_received(std::size_t bytes);
 
     net::Stream stream_;
     bool implicit_tls_;
     asio::ip::address peer_address_;
+    std::optional<asio::ip::tcp::endpoint> client_;
     ServerContext& server_;
     const CommandTable& commands_;
     imap::CommandFramer framer_;
@@ -126,6 +136,8 @@ class Session : public std::enable_shared_from_this<Session> {
     bool condstore_ = false;
     bool qresync_ = false;
     bool idling_ = false;
+    bool draining_ = false;
+    bool waiting_for_command_ = false;
     bool watcher_running_ = false;
     bool writing_ = false;           // a flush is on the wire: others wait
     asio::steady_timer wakeup_;      // IDLE's watcher sleeps on it

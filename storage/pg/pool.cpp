@@ -44,7 +44,7 @@ Pool::~Pool() {
 }
 
 PoolStats Pool::stats() const {
-    return {open_, idle_.size(), waiters_.size()};
+    return {open_, idle_.size(), waiters_.size(), acquires_, wait_seconds_};
 }
 
 // A connection closed: the first waiter may open a new one.
@@ -95,6 +95,7 @@ void Pool::release(std::unique_ptr<Connection> conn) {
 }
 
 asio::awaitable<Lease> Pool::acquire() {
+    ++acquires_;
     while (!idle_.empty()) {
         auto conn = std::move(idle_.back());
         idle_.pop_back();
@@ -108,7 +109,10 @@ asio::awaitable<Lease> Pool::acquire() {
         waiters_.push_back(waiter);
         waiter->timer.expires_after(options_.acquire_timeout);
         boost::system::error_code ec;
+        const auto started = std::chrono::steady_clock::now();
         co_await waiter->timer.async_wait(asio::redirect_error(asio::use_awaitable, ec));
+        wait_seconds_ +=
+            std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
         std::erase(waiters_, waiter);
         if (waiter->handed)
             co_return Lease(this, std::move(waiter->handed));

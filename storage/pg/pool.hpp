@@ -45,9 +45,11 @@ struct PoolOptions {
 };
 
 struct PoolStats {
-    std::size_t open = 0;     // connections that exist
-    std::size_t idle = 0;     // of those, not on loan
-    std::size_t waiting = 0;  // callers waiting for one
+    std::size_t open = 0;        // connections that exist
+    std::size_t idle = 0;        // of those, not on loan
+    std::size_t waiting = 0;     // callers waiting for one
+    std::uint64_t acquires = 0;  // calls of acquire() so far
+    double wait_seconds = 0;     // their time spent waiting for a free one
 };
 
 class Pool {
@@ -75,6 +77,8 @@ class Pool {
     std::vector<std::unique_ptr<Connection>> idle_;
     std::deque<std::shared_ptr<Waiter>> waiters_;
     std::size_t open_ = 0;
+    std::uint64_t acquires_ = 0;
+    double wait_seconds_ = 0;
     std::shared_ptr<bool> alive_ = std::make_shared<bool>(true);
 };
 

@@ -74,6 +74,8 @@ class Server:
     def _start_once(self, timeout):
         self.port = free_port()
         self.tls_port = free_port()
+        self.lmtp_port = free_port()
+        self.http_port = free_port()
         log_offset = os.path.getsize(self.log_path) if os.path.exists(self.log_path) else 0
         env = dict(os.environ)
         for k in list(env):
@@ -84,6 +86,8 @@ class Server:
             "POSTIMAP_CONFIG": "/dev/null",  # no stray ./postimap.conf
             "POSTIMAP_LISTEN": "%s:%d" % (HOST, self.port),
             "POSTIMAP_TLS_LISTEN": "%s:%d" % (HOST, self.tls_port),
+            "POSTIMAP_LMTP_LISTEN": "%s:%d" % (HOST, self.lmtp_port),
+            "POSTIMAP_HTTP_LISTEN": "%s:%d" % (HOST, self.http_port),
             "POSTIMAP_DATA_DIR": self.data_dir,
             "POSTIMAP_LOG_LEVEL": "debug",
             # Failed logins are part of many tests: no penalty delays and no

@@ -94,6 +94,23 @@ struct CopyResult {
     std::vector<std::pair<Uid, Uid>> uids;  // (source, copy), ascending by source
 };
 
+// What storing a message needs from its bytes: parsed once, whatever the
+// number of mailboxes it goes to (a delivery to ten recipients).
+struct PreparedMessage {
+    std::string digest;  // SHA-256 of the bytes
+    std::int64_t header_size = 0;
+    std::optional<std::int64_t> sent_date{};  // Date:, Unix seconds
+    std::optional<std::int64_t> sent_day{};   // the day as written there
+    std::optional<std::string> subject{};
+    std::optional<std::string> message_id{};
+    std::string search_text;
+    std::string structure_json;
+    std::vector<std::string> header_names;
+    std::vector<std::string> header_values;
+};
+
+PreparedMessage prepare_message(std::string_view raw);
+
 struct AppendRequest {
     UserId user;
     TenantId tenant;
@@ -101,6 +118,8 @@ struct AppendRequest {
     std::string_view raw;
     Flags flags;
     std::int64_t internal_date = 0;  // Unix seconds
+    // prepare_message(raw), when the caller made it already; else made here.
+    const PreparedMessage* prepared = nullptr;
 };
 
 struct AppendResult {

@@ -37,6 +37,12 @@ const pg::Statement kStoreMessage{
     " union all select id, false from messages where tenant_id = $1 and sha256 = $2"
     " limit 1"};
 
+// When the same bytes were being stored by a concurrent transaction, the
+// insert above waited for it and did nothing, but its statement's snapshot
+// predates that commit: a new statement sees the row.
+const pg::Statement kFindMessage{
+    "ingest_find_message", "select id, false from messages where tenant_id = $1 and sha256 = $2"};
+
 const pg::Statement kStoreHeaders{
     "ingest_store_headers",
     "insert into message_headers (tenant_id, message_id, position, name, value)"
@@ -76,17 +82,35 @@ std::optional<std::string> field_text(const mime::HeaderBlock& header, std::stri
 
 }  // namespace
 
-asio::awaitable<AppendResult> MailStore::append(const AppendRequest& req) {
-    const auto header = mime::parse_header(req.raw);
-    const auto structure = mime::parse_message(req.raw);
-    std::optional<std::int64_t> sent_date, sent_day;
+PreparedMessage prepare_message(std::string_view raw) {
+    PreparedMessage p;
+    const auto header = mime::parse_header(raw);
+    const auto structure = mime::parse_message(raw);
     if (const auto* date = header.find("Date")) {
         if (auto parts = mime::parse_rfc5322_date_parts(date->value)) {
-            sent_date = parts->instant;
-            sent_day = parts->written_day;
+            p.sent_date = parts->instant;
+            p.sent_day = parts->written_day;
         }
     }
-    const std::string digest = sha256(req.raw);
+    p.digest = sha256(raw);
+    p.header_size = static_cast<std::int64_t>(header.header_size);
+    p.subject = field_text(header, "Subject");
+    p.message_id = field_text(header, "Message-ID");
+    p.search_text = mime::to_valid_utf8(mime::search_text(structure, raw));
+    p.structure_json = mime::to_json(structure);
+    for (const auto& f : header.fields) {
+        p.header_names.push_back(mime::to_valid_utf8(f.name));
+        p.header_values.push_back(mime::to_valid_utf8(mime::decode_header_text(f.value)));
+    }
+    return p;
+}
+
+asio::awaitable<AppendResult> MailStore::append(const AppendRequest& req) {
+    std::optional<PreparedMessage> made_here;
+    if (!req.prepared)
+        made_here = prepare_message(req.raw);
+    const PreparedMessage& msg = req.prepared ? *req.prepared : *made_here;
+    const std::string& digest = msg.digest;
 
     auto lease = co_await acquire_for(req.user);
     auto tx = co_await pg::Transaction::begin(std::move(lease));
@@ -108,19 +132,16 @@ asio::awaitable<AppendResult> MailStore::append(const AppendRequest& req) {
     auto stored = co_await tx.exec(
         kStoreMessage,
         pg::Params(req.tenant.value, pg::Bytea{digest}, static_cast<std::int64_t>(req.raw.size()),
-                   pg::Bytea{req.raw}, static_cast<std::int64_t>(header.header_size), sent_date,
-                   field_text(header, "Subject"), field_text(header, "Message-ID"),
-                   mime::to_valid_utf8(mime::search_text(structure, req.raw)),
-                   mime::to_json(structure), sent_day));
+                   pg::Bytea{req.raw}, msg.header_size, msg.sent_date, msg.subject, msg.message_id,
+                   msg.search_text, msg.structure_json, msg.sent_day));
+    if (stored.empty())
+        stored = co_await tx.exec(kFindMessage, pg::Params(req.tenant.value, pg::Bytea{digest}));
+    if (stored.empty())
+        throw Error(ErrorKind::unavailable, "the message row vanished while being stored");
     const std::int64_t message_id = stored[0].int64(0);
-    if (stored[0].boolean(1)) {
-        std::vector<std::string> names, values;
-        for (const auto& f : header.fields) {
-            names.push_back(mime::to_valid_utf8(f.name));
-            values.push_back(mime::to_valid_utf8(mime::decode_header_text(f.value)));
-        }
-        co_await tx.exec(kStoreHeaders, pg::Params(req.tenant.value, message_id, names, values));
-    }
+    if (stored[0].boolean(1))
+        co_await tx.exec(kStoreHeaders, pg::Params(req.tenant.value, message_id, msg.header_names,
+                                                   msg.header_values));
     const auto& flags = req.flags.system;
     co_await tx.exec(kLinkMessage,
                      pg::Params(req.user.value, mailbox_id, uid, req.tenant.value, message_id,

@@ -1,5 +1,6 @@
 #include "server/lmtp/lmtp_session.hpp"
 
+#include <boost/asio/co_spawn.hpp>
 #include <boost/asio/redirect_error.hpp>
 #include <boost/asio/use_awaitable.hpp>
 #include <boost/asio/write.hpp>
@@ -338,23 +339,55 @@ asio::awaitable<void> LmtpSession::data() {
     // copies stay byte-identical (stored once) and reveal no other
     // recipient (Dovecot leaves Delivered-To out then too).
     const Recipient* only = recipients_.size() == 1 ? &recipients_.front() : nullptr;
-    const std::string raw = trace_headers(only) + message;
-    for (const auto& r : recipients_) {
-        std::string result = co_await deliver(r, raw);
-        reply(result);
-        // The reply for each recipient goes out once it is committed.
+    auto raw = std::make_shared<const std::string>(trace_headers(only) + message);
+    // Parsed once for all recipients (the bytes are the same).
+    auto prepared =
+        std::make_shared<const storage::PreparedMessage>(storage::prepare_message(*raw));
+    // Every recipient's transaction runs at once (PostgreSQL commits them
+    // together), and each reply goes out, in RCPT order, once that
+    // recipient's transaction has committed. The deliveries hold the
+    // session and the bytes, so a connection lost meanwhile harms nothing.
+    auto results = std::make_shared<std::vector<std::optional<std::string>>>(recipients_.size());
+    auto progress = std::make_shared<asio::steady_timer>(socket_.get_executor());
+    for (std::size_t i = 0; i < recipients_.size(); ++i) {
+        asio::co_spawn(socket_.get_executor(),
+                       deliver_one(shared_from_this(), recipients_[i], raw, prepared),
+                       [results, progress, i](std::exception_ptr, std::string text) {
+                           (*results)[i] = std::move(text);
+                           progress->cancel();
+                       });
+    }
+    for (std::size_t i = 0; i < results->size(); ++i) {
+        while (!(*results)[i]) {
+            progress->expires_at(asio::steady_timer::time_point::max());
+            boost::system::error_code ec;
+            co_await progress->async_wait(asio::redirect_error(asio::use_awaitable, ec));
+        }
+        reply(*(*results)[i]);
         co_await flush();
     }
     reset_transaction();
 }
 
-asio::awaitable<std::string> LmtpSession::deliver(const Recipient& r, const std::string& raw) {
+asio::awaitable<std::string> LmtpSession::deliver_one(
+    std::shared_ptr<LmtpSession> self, Recipient r, std::shared_ptr<const std::string> raw,
+    std::shared_ptr<const storage::PreparedMessage> prepared) {
+    try {
+        co_return co_await self->deliver(r, *raw, prepared.get());
+    } catch (const std::exception& e) {
+        co_return "451 4.3.0 <" + r.address + "> Temporary failure, try again later";
+    }
+}
+
+asio::awaitable<std::string> LmtpSession::deliver(const Recipient& r, const std::string& raw,
+                                                  const storage::PreparedMessage* prepared) {
     storage::AppendRequest request{.user = r.record.user,
                                    .tenant = r.record.tenant,
                                    .mailbox = "INBOX",
                                    .raw = raw,
                                    .flags = {},
-                                   .internal_date = static_cast<std::int64_t>(std::time(nullptr))};
+                                   .internal_date = static_cast<std::int64_t>(std::time(nullptr)),
+                                   .prepared = prepared};
     const auto started = std::chrono::steady_clock::now();
     std::string result_label = "ok";
     std::string text;

@@ -156,6 +156,24 @@ class DeliveryTest(LmtpTestCase):
         self.assertTrue(inbox[-1].endswith(message(3)))
         self.assertIn(b"Delivered-To: LMTP2+NoSuchFolder@Example.com\r\n", inbox[-1])
 
+    def test_many_recipients_of_one_tenant_share_one_stored_copy(self):
+        users = ["lmtp1@example.com", "lmtp2@example.com", "push@example.com"]
+        before = {u: self.count_rows(u) for u in users}
+        copies = self.number("select count(*) from messages")
+        client = self.lmtp()
+        for n in range(5):
+            # Delivered at once to all three: the same bytes are stored by
+            # concurrent transactions, and each finds the one row.
+            client.mail("m@remote.example")
+            for u in users:
+                self.assertEqual(client.rcpt(u)[0], 250)
+            # smtplib reads one reply after DATA; LMTP sends one per recipient.
+            codes = [client.data(message(100 + n))[0]] + [client.getreply()[0] for _ in users[1:]]
+            self.assertEqual(codes, [250, 250, 250])
+        for u in users:
+            self.assertEqual(self.count_rows(u), before[u] + 5, u)
+        self.assertEqual(self.number("select count(*) from messages"), copies + 5)
+
     def test_swaks_delivers(self):
         swaks = shutil.which("swaks")
         if swaks is None:

@@ -3,6 +3,7 @@
 #include <chrono>
 #include <cstdio>
 #include <ctime>
+#include <string>
 
 namespace postimap::log {
 namespace {
@@ -40,7 +41,25 @@ bool parse_level(std::string_view text, Level& out) {
     return false;
 }
 
-void write(Level lv, std::string_view event, std::string_view fields) {
+std::string one_line(std::string_view text) {
+    std::string out;
+    out.reserve(text.size());
+    for (char c : text) {
+        const auto u = static_cast<unsigned char>(c);
+        if (u < 0x20 || u == 0x7f) {
+            static const char* hex = "0123456789abcdef";
+            out += "\\x";
+            out += hex[u >> 4];
+            out += hex[u & 15];
+        } else {
+            out += c;
+        }
+    }
+    return out;
+}
+
+void write(Level lv, std::string_view event, std::string_view raw_fields) {
+    const std::string fields = one_line(raw_fields);
     using namespace std::chrono;
     auto now = system_clock::now();
     std::time_t secs = system_clock::to_time_t(now);

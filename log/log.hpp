@@ -15,6 +15,10 @@ Level level();
 // Accepts debug, info, warn, error; returns false for anything else.
 bool parse_level(std::string_view text, Level& out);
 
+// Control characters (CR, LF, ...) become \xNN: one event stays one line
+// whatever a client sent (a user name in a literal may hold CRLF).
+std::string one_line(std::string_view text);
+
 void write(Level level, std::string_view event, std::string_view fields);
 
 template <typename... Parts>

@@ -335,17 +335,18 @@ asio::awaitable<void> Session::run() {
                                          "Server shutting down; reconnect to continue");
             stream_.write_now(asio::buffer(out_));
         } else if (timed_out_) {
-            log::info("autologout", "session=", id_);
+            log::info("autologout", "session=", id_, " peer=", peer_);
             // Best effort: the client may be gone already.
             out_ = imap::untagged_status(imap::Status::bye, "", "Autologout; idle for too long");
             stream_.write_now(asio::buffer(out_));
         } else if (e.code() != asio::error::eof && e.code() != asio::error::connection_reset) {
-            log::info("connection_error", "session=", id_, " error=\"", e.what(), "\"");
+            log::info("connection_error", "session=", id_, " peer=", peer_, " error=\"", e.what(),
+                      "\"");
         }
     }
     timeout_.cancel();
     stream_.close();
-    log::info("disconnect", "session=", id_);
+    log::info("disconnect", "session=", id_, " peer=", peer_);
 }
 
 // The TLS handshake, bounded by the login timeout. False when it failed

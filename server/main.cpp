@@ -75,7 +75,7 @@ int main(int argc, char** argv) {
         if (log::parse_level(config.log_level, level))
             log::set_level(level);
         if (verb == "serve")
-            return serve_command(config);
+            return serve_command(config, config_path);
         if (verb == "migrate")
             return migrate_command(config);
         if (is_admin_verb(verb)) {

@@ -240,9 +240,60 @@ void print_how_to_connect(const asio::ip::tcp::endpoint& ep, const net::Listener
     std::fflush(stdout);
 }
 
+// SIGHUP: settings that can change while serving take effect for the next
+// connection, command or delivery; the others are reported as needing a
+// restart. A file that no longer parses changes nothing.
+void reload_config(const std::string& path, const Config& started, Config& live,
+                   session::ServerContext& imap, lmtp::LmtpContext& lmtp, Front& front) {
+    Config fresh;
+    std::vector<net::Network> trusted, balancers;
+    try {
+        fresh = load_config(path);
+        if (fresh.trusted_networks != "none")
+            trusted = net::parse_networks(fresh.trusted_networks);
+        if (!fresh.proxy_networks.empty() && fresh.proxy_networks != "none")
+            balancers = net::parse_networks(fresh.proxy_networks);
+    } catch (const std::exception& e) {
+        log::error("config_reload_failed", "error=\"", e.what(), "\"");
+        return;
+    }
+    log::Level level;
+    if (log::parse_level(fresh.log_level, level))
+        log::set_level(level);
+    imap.trusted_networks = std::move(trusted);
+    front.balancers = std::move(balancers);
+    front.proxy_timeout = fresh.proxy_timeout;
+    lmtp.settings.quota_tempfail = fresh.lmtp_quota_tempfail;
+    lmtp.settings.max_recipients = std::max<std::size_t>(fresh.lmtp_max_recipients, 1);
+    lmtp.settings.recipient_delimiter =
+        fresh.recipient_delimiter.empty() ? '\0' : fresh.recipient_delimiter[0];
+    if (!fresh.hostname.empty())
+        lmtp.settings.hostname = fresh.hostname;
+    live = fresh;
+    const std::pair<const char*, bool> fixed[] = {
+        {"listen", fresh.listen != started.listen},
+        {"tls_listen", fresh.implicit_tls_listen() != started.implicit_tls_listen()},
+        {"lmtp_listen", fresh.lmtp_address() != started.lmtp_address()},
+        {"lmtp_socket", fresh.lmtp_socket != started.lmtp_socket},
+        {"http_listen", fresh.http_listen != started.http_listen},
+        {"dsn", fresh.dsn != started.dsn},
+        {"db_role", fresh.db_role != started.db_role},
+        {"pool_size", fresh.pool_size != started.pool_size},
+        {"data_dir", fresh.data_dir != started.data_dir},
+    };
+    for (const auto& [key, changed] : fixed)
+        if (changed)
+            log::warn("config_needs_restart", "key=", key);
+    log::info("config_reloaded", "log_level=", fresh.log_level, " trusted_networks=\"",
+              fresh.trusted_networks, "\" proxy_networks=\"", fresh.proxy_networks, "\"");
+}
+
 }  // namespace
 
-int serve_command(const Config& config) {
+int serve_command(const Config& initial_config, const std::string& config_path) {
+    // What SIGHUP may change is read from `live`; the rest needs a restart.
+    Config live = initial_config;
+    const Config& config = initial_config;
     Database db;
     open_database(config, db);
     asio::io_context io(1);
@@ -465,14 +516,15 @@ int serve_command(const Config& config) {
         asio::detached);
 
     asio::signal_set signals(io, SIGINT, SIGTERM);
-    // SIGHUP: read the certificate again. Sessions keep the context they
-    // started with; new handshakes use the new one.
+    // SIGHUP: read the configuration (what can change live) and the
+    // certificate again. Sessions keep the TLS context they started with;
+    // new handshakes use the new one.
     asio::signal_set reload_signals(io, SIGHUP);
     asio::steady_timer drain_timer(io);
     // Drain: stop accepting, BYE to whoever waits, let commands finish for
     // up to drain_timeout, then close what is left and stop the rest.
     auto drain = [&]() -> asio::awaitable<void> {
-        const auto deadline = std::chrono::steady_clock::now() + config.drain_timeout;
+        const auto deadline = std::chrono::steady_clock::now() + live.drain_timeout;
         listener.close();
         if (tls_listener)
             tls_listener->close();
@@ -518,6 +570,7 @@ int serve_command(const Config& config) {
         reload_signals.async_wait([&](const boost::system::error_code& ec, int) {
             if (ec)
                 return;
+            reload_config(config_path, config, live, context, lmtp_context, front);
             if (tls) {
                 std::string error = tls->reload();
                 if (error.empty())

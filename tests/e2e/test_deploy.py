@@ -197,7 +197,8 @@ class DeployTest(unittest.TestCase):
             env.update({"CLUSTER_%s_PORT" % k: str(v) for k, v in ports.items()})
             cls.ports, cls.env = ports, env
             try:
-                r = subprocess.run([CLUSTER_SH, "start", cls.dir], env=env, cwd=ROOT,
+                # From DIR: see cluster_sh.
+                r = subprocess.run([CLUSTER_SH, "start", cls.dir], env=env, cwd=cls.dir,
                                    stdin=subprocess.DEVNULL, capture_output=True, text=True,
                                    timeout=START_TIMEOUT)
                 problem = None if r.returncode == 0 else \
@@ -227,8 +228,12 @@ class DeployTest(unittest.TestCase):
 
     @classmethod
     def cluster_sh(cls, command):
+        """scripts/cluster.sh COMMAND DIR, run from DIR: it tells its
+        processes by their working directory (DIR), and checks a process it
+        just started in the background, possibly before that one changed
+        into DIR; from DIR, that early look cannot mistake it for a stranger."""
         try:
-            r = subprocess.run([CLUSTER_SH, command, cls.dir], env=cls.env, cwd=ROOT,
+            r = subprocess.run([CLUSTER_SH, command, cls.dir], env=cls.env, cwd=cls.dir,
                                stdin=subprocess.DEVNULL, capture_output=True, text=True,
                                timeout=STOP_TIMEOUT)
             if r.returncode != 0:

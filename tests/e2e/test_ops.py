@@ -260,6 +260,57 @@ class HealthAndMetricsTest(harness.ServerTestCase):
         self.assert_works()
 
 
+class ReloadTest(unittest.TestCase):
+    """SIGHUP reads the configuration file again."""
+
+    def setUp(self):
+        self.conf = "/tmp/pim-reload-%d.conf" % os.getpid()
+        with open(self.conf, "w") as f:
+            f.write("log_level = info\n")
+        self.addCleanup(os.unlink, self.conf)
+        self.server = harness.Server({"POSTIMAP_CONFIG": self.conf})
+        self.server.start()
+        self.addCleanup(self.server.cleanup)
+
+    def log(self):
+        with open(self.server.log_path, "rb") as f:
+            return f.read().decode(errors="replace")
+
+    def hup_and_wait(self, event):
+        count = self.log().count(event)
+        self.server.proc.send_signal(signal.SIGHUP)
+        wait_for(lambda: self.log().count(event) > count, what=event)
+
+    def greeting_via_balancer(self):
+        s = connect_from(BALANCER, self.server.port)
+        self.addCleanup(s.close)
+        s.sendall(proxy_v1("127.0.0.77", 41000))
+        try:
+            return read_line(s)
+        except ConnectionResetError:
+            return b""
+
+    def test_proxy_networks_change_live_and_a_broken_file_changes_nothing(self):
+        # Not a balancer yet: the header is an IMAP line, answered BAD.
+        line = self.greeting_via_balancer()
+        self.assertTrue(line.startswith(b"* OK"), line)
+        with open(self.conf, "w") as f:
+            f.write("log_level = info\nproxy_networks = %s\npool_size = 3\n" % BALANCER)
+        self.hup_and_wait("config_reloaded")
+        self.assertIn("config_needs_restart key=pool_size", self.log())
+        self.greeting_via_balancer()
+        wait_for(lambda: "peer=127.0.0.77:41000" in self.log(), what="the header's client")
+        with open(self.conf, "w") as f:
+            f.write("proxy_networks = not-a-network\n")
+        self.hup_and_wait("config_reload_failed")
+        count = self.log().count("peer=127.0.0.77:41000")
+        self.greeting_via_balancer()
+        wait_for(lambda: self.log().count("peer=127.0.0.77:41000") > count,
+                 what="the old settings still in force")
+        with self.server.connect() as c:  # still serving
+            c.login()
+
+
 class DrainTest(unittest.TestCase):
     """SIGTERM: each test gets its own server, since it ends it."""
 

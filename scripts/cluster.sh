@@ -273,8 +273,10 @@ make_certificate() {
 # start_worker N IMAP IMAPS LMTP HTTP
 start_worker() {
   local n=$1
+  # The child starts in DIR at once (running_pid checks its cwd): cd here,
+  # not inside the background subshell, which may not have run yet.
+  cd "$DIR"
   (
-    cd "$DIR"
     exec "${POSTIMAP_ENV[@]}" \
       "POSTIMAP_DSN=$WORKER_DSN" \
       POSTIMAP_DB_ROLE=postimap_app \
@@ -291,6 +293,7 @@ start_worker() {
       "$BIN" serve
   ) </dev/null >>"$DIR/worker$n.log" 2>&1 &
   echo $! >"$DIR/worker$n.pid"
+  cd "$ROOT"
 }
 
 wait_worker() {
@@ -305,8 +308,8 @@ wait_worker() {
 
 start_haproxy() {
   [ -x "$HAPROXY" ] || fail "no haproxy (package haproxy)"
+  cd "$DIR"  # as in start_worker
   (
-    cd "$DIR"
     exec env \
       "LB_IMAP_BIND=$HOST:$IMAP_PORT" "LB_IMAPS_BIND=$HOST:$IMAPS_PORT" \
       "LB_LMTP_BIND=$HOST:$LMTP_PORT" "LB_STATS_BIND=$HOST:$STATS_PORT" \
@@ -317,6 +320,7 @@ start_haproxy() {
       "$HAPROXY" -db -f "$ROOT/docker/haproxy.cfg"
   ) </dev/null >>"$DIR/haproxy.log" 2>&1 &
   echo $! >"$DIR/haproxy.pid"
+  cd "$ROOT"
 }
 
 # Ready when the frontends answer through to a worker: the IMAP greeting

@@ -413,12 +413,16 @@ asio::awaitable<void> Session::execute(std::string_view command) {
     } catch (...) {
         failure = std::current_exception();
     }
-    if (failure && draining_) {
-        // Shutdown cut a wait (IDLE): no tagged reply, the BYE follows.
+    if (failure) {
+        // The client hung up while the command read from it (IDLE, a SASL
+        // exchange), or shutdown cut such a wait: no tagged reply, the
+        // session ends (with BYE when draining).
         try {
             std::rethrow_exception(failure);
-        } catch (const boost::system::system_error&) {
-            throw;
+        } catch (const boost::system::system_error& e) {
+            if (draining_ || e.code() == asio::error::eof ||
+                e.code() == asio::error::connection_reset || e.code() == asio::error::broken_pipe)
+                throw;
         } catch (...) {
         }
     }

@@ -197,8 +197,7 @@ class DeployTest(unittest.TestCase):
             env.update({"CLUSTER_%s_PORT" % k: str(v) for k, v in ports.items()})
             cls.ports, cls.env = ports, env
             try:
-                # From DIR: see cluster_sh.
-                r = subprocess.run([CLUSTER_SH, "start", cls.dir], env=env, cwd=cls.dir,
+                r = subprocess.run([CLUSTER_SH, "start", cls.dir], env=env, cwd="/tmp",
                                    stdin=subprocess.DEVNULL, capture_output=True, text=True,
                                    timeout=START_TIMEOUT)
                 problem = None if r.returncode == 0 else \
@@ -228,12 +227,10 @@ class DeployTest(unittest.TestCase):
 
     @classmethod
     def cluster_sh(cls, command):
-        """scripts/cluster.sh COMMAND DIR, run from DIR: it tells its
-        processes by their working directory (DIR), and checks a process it
-        just started in the background, possibly before that one changed
-        into DIR; from DIR, that early look cannot mistake it for a stranger."""
+        """scripts/cluster.sh COMMAND DIR (it tells its processes by their
+        working directory, DIR)."""
         try:
-            r = subprocess.run([CLUSTER_SH, command, cls.dir], env=cls.env, cwd=cls.dir,
+            r = subprocess.run([CLUSTER_SH, command, cls.dir], env=cls.env, cwd="/tmp",
                                stdin=subprocess.DEVNULL, capture_output=True, text=True,
                                timeout=STOP_TIMEOUT)
             if r.returncode != 0:
@@ -332,14 +329,19 @@ class DeployTest(unittest.TestCase):
         with open(os.path.join(self.dir, "worker%d.log" % n), "rb") as f:
             return f.read().decode(errors="replace").splitlines()
 
-    def find_session(self, peer_port, prefix="", timeout=WAIT):
+    def log_marks(self):
+        """How many lines each worker has logged: where a new connection's
+        lines start (a client port may have served an earlier connection)."""
+        return {n: len(self.worker_log(n)) for n in (1, 2)}
+
+    def find_session(self, peer_port, since, prefix="", timeout=WAIT):
         """(worker number, session id) of the session whose peer is
-        CLIENT_HOST:peer_port, from the workers' logs."""
+        CLIENT_HOST:peer_port, from the workers' logs after the marks."""
         rx = re.compile(r" session=(%s\d+) peer=%s:%d$"
                         % (prefix, re.escape(CLIENT_HOST), peer_port))
         deadline = time.monotonic() + timeout
         while True:
-            found = [(n, m.group(1)) for n in (1, 2) for line in self.worker_log(n)
+            found = [(n, m.group(1)) for n in (1, 2) for line in self.worker_log(n)[since[n]:]
                      for m in [rx.search(line)] if m]
             if found:
                 self.assertEqual(len(set(found)), 1, "one session per connection: %r" % found)
@@ -349,26 +351,44 @@ class DeployTest(unittest.TestCase):
                           % (CLIENT_HOST, peer_port, timeout))
             time.sleep(0.05)
 
+    def wait_for_log(self, n, pattern, timeout=WAIT):
+        """The first line of worker N's log matching the regex, waited for."""
+        rx = re.compile(pattern)
+        deadline = time.monotonic() + timeout
+        while True:
+            for line in self.worker_log(n):
+                if rx.search(line):
+                    return line
+            if time.monotonic() > deadline:
+                self.fail("worker %d logged no line matching %r within %.0f s"
+                          % (n, pattern, timeout))
+            time.sleep(0.05)
+
     def session_lines(self, n, sid):
         rx = re.compile(r" session=%s(?: |$)" % re.escape(sid))
         return [line for line in self.worker_log(n) if rx.search(line)]
 
-    def assert_peer_is_client(self, peer_port, event="connect"):
+    def assert_peer_is_client(self, peer_port, since):
         """The session of CLIENT_HOST:peer_port was logged with that peer
-        only, starting with a connect line. Returns (worker, session id)."""
-        n, sid = self.find_session(peer_port)
-        lines = self.session_lines(n, sid)
+        only: its connect line, its login as USER, and no other address.
+        Returns (worker, session id)."""
+        n, sid = self.find_session(peer_port, since)
         want = "peer=%s:%d" % (CLIENT_HOST, peer_port)
-        self.assertTrue(any(re.search(r" info %s session=%s %s$" % (event, sid, re.escape(want)),
-                                      line) for line in lines), lines)
+        self.wait_for_log(n, r" info connect session=%s %s$" % (sid, re.escape(want)))
+        self.wait_for_log(n, r" info login session=%s %s user=%s$"
+                          % (sid, re.escape(want), re.escape(USER)))
+        lines = self.session_lines(n, sid)
         for line in lines:
             if "peer=" in line:
                 self.assertIn(want, line)
             self.assertNotIn("peer=127.0.0.1:", line)
         return n, sid
 
-    def imap(self, port_name="IMAP"):
-        c = ProxiedConn(self.port(port_name))
+    def imap(self):
+        """A raw IMAP client through HAProxy; its log_marks for find_session."""
+        marks = self.log_marks()
+        c = ProxiedConn(self.port("IMAP"))
+        c.log_marks = marks
         self.addCleanup(c.close)
         self.assertTrue(c.greeting.startswith(b"* OK"), c.greeting)
         return c
@@ -426,13 +446,14 @@ class DeployTest(unittest.TestCase):
 
     def deliver_lmtp(self, what):
         msgid = self.new_msgid(what)
+        marks = self.log_marks()
         client = self.lmtp_client()
         refused = client.sendmail("sender@remote.example", [USER], message(msgid, what))
         self.assertEqual(refused, {})
         self.delivered.append(msgid)
         lmtp_port = client.sock.getsockname()[1]
         client.quit()
-        return msgid, lmtp_port
+        return lmtp_port, marks
 
     def deliver_swaks(self, what):
         swaks = shutil.which("swaks")
@@ -494,12 +515,10 @@ class DeployTest(unittest.TestCase):
         self.assertEqual(self.message_ids(c), self.delivered)
         c.ok("LOGOUT")
 
-        worker, sid = self.assert_peer_is_client(c.local_port)
-        self.assertTrue(any(" info login session=%s peer=%s:%d user=%s" % (sid, CLIENT_HOST,
-                                                                          c.local_port, USER)
-                            in line for line in self.session_lines(worker, sid)))
+        self.assert_peer_is_client(c.local_port, c.log_marks)
 
         # imaplib, the standard client, through HAProxy as well.
+        marks = self.log_marks()
         client = ProxiedIMAP4(HOST, self.port("IMAP"), timeout=WAIT)
         self.addCleanup(close_quietly, client)
         client_port = client.sock.getsockname()[1]
@@ -510,10 +529,11 @@ class DeployTest(unittest.TestCase):
         self.assertEqual(typ, "OK")
         self.assertEqual(len(data[0].split()), 1, data)
         client.logout()
-        self.assert_peer_is_client(client_port)
+        self.assert_peer_is_client(client_port, marks)
 
     def test_2_imaps_through_haproxy_keeps_client_address(self):
         context = ssl.create_default_context(cafile=os.path.join(self.dir, "tls", "cert.pem"))
+        marks = self.log_marks()
         # The certificate names localhost and 127.0.0.1: verified fully.
         client = ProxiedIMAP4_SSL(HOST, self.port("IMAPS"), ssl_context=context, timeout=WAIT)
         self.addCleanup(close_quietly, client)
@@ -523,10 +543,7 @@ class DeployTest(unittest.TestCase):
         self.assertEqual(client.select("INBOX", readonly=True)[0], "OK")
         self.assertEqual(client.noop()[0], "OK")
         client.logout()
-        worker, sid = self.assert_peer_is_client(client_port)
-        self.assertTrue(any(" info login session=%s peer=%s:%d user=%s" % (sid, CLIENT_HOST,
-                                                                          client_port, USER)
-                            in line for line in self.session_lines(worker, sid)))
+        self.assert_peer_is_client(client_port, marks)
 
     def test_3_healthz_and_metrics(self):
         workers = self.running_workers()
@@ -572,7 +589,7 @@ class DeployTest(unittest.TestCase):
             c.login(USER, PASSWORD)
             self.assertEqual(self.select(c), len(self.delivered))
             c.idle_tag = self.idle(c)
-            worker, _ = self.find_session(c.local_port)
+            worker, _ = self.find_session(c.local_port, c.log_marks)
             idlers[worker].append(c)
         self.assertTrue(idlers[1] and idlers[2],
                         "IDLE clients on both workers: %r"
@@ -588,10 +605,9 @@ class DeployTest(unittest.TestCase):
         for c in idlers[victim]:
             rest = c.read_to_eof(timeout=DRAIN_TIMEOUT + 5)
             self.assertRegex(rest, rb"(?m)^\* BYE [^\r\n]*\r\n\Z", "BYE, then the close")
-            _, sid = self.find_session(c.local_port)
-            self.assertTrue(any(" info drained session=%s peer=%s:%d" % (sid, CLIENT_HOST,
-                                                                         c.local_port) in line
-                                for line in self.worker_log(victim)))
+            _, sid = self.find_session(c.local_port, c.log_marks)
+            self.wait_for_log(victim, r" info drained session=%s peer=%s:%d$"
+                              % (sid, re.escape(CLIENT_HOST), c.local_port))
         # The dropped clients reconnect through HAProxy: to the other worker
         # (HAProxy retries elsewhere, or has marked the first one down).
         moved = []
@@ -599,6 +615,7 @@ class DeployTest(unittest.TestCase):
         for _ in idlers[victim]:
             while True:
                 c = None
+                marks = self.log_marks()
                 try:
                     c = ProxiedConn(self.port("IMAP"), timeout=5)
                     if not c.greeting.startswith(b"* OK"):
@@ -613,7 +630,7 @@ class DeployTest(unittest.TestCase):
                         self.fail("no reconnection through HAProxy within %.0f s: %r" % (WAIT, e))
                     time.sleep(0.2)
             self.addCleanup(c.close)
-            self.assertEqual(self.find_session(c.local_port)[0], survivor)
+            self.assertEqual(self.find_session(c.local_port, marks)[0], survivor)
             self.assertEqual(count, len(self.delivered))
             self.assertEqual(self.message_ids(c), self.delivered)
             search, _ = c.ok("UID SEARCH ALL")
@@ -622,11 +639,11 @@ class DeployTest(unittest.TestCase):
             moved.append(c)
 
         # LMTP through HAProxy still delivers, on the remaining worker.
-        _, lmtp_port = self.deliver_lmtp("after-sigterm")
-        worker, lmtp_sid = self.find_session(lmtp_port, prefix="L")
+        lmtp_port, marks = self.deliver_lmtp("after-sigterm")
+        worker, lmtp_sid = self.find_session(lmtp_port, marks, prefix="L")
         self.assertEqual(worker, survivor)
-        self.assertTrue(any(" info lmtp_delivered session=%s " % lmtp_sid in line
-                            for line in self.worker_log(survivor)))
+        self.wait_for_log(survivor, r" info lmtp_delivered session=%s peer=%s:%d user=%s "
+                          % (lmtp_sid, re.escape(CLIENT_HOST), lmtp_port, re.escape(USER)))
         # The reconnected clients and those the other worker kept all along
         # (still in IDLE) hear it.
         for c in moved + idlers[survivor]:

@@ -227,6 +227,24 @@ class HealthAndMetricsTest(harness.ServerTestCase):
         status, _ = http_get(port, "/nothing")
         self.assertEqual(status, 404)
 
+    def test_a_client_hanging_up_in_idle_is_no_failed_command(self):
+        port = self.server.http_port
+        _, before = http_get(port, "/metrics")
+        c = self.connect()
+        c.login()
+        c.ok("SELECT INBOX")
+        c.send(b"i1 IDLE\r\n")
+        self.assertTrue(c.readline().startswith(b"+ "))
+        c.close()
+        wait_for(lambda: metric(http_get(port, "/metrics")[1], "postimap_connections",
+                                protocol="imap", state="idle") == 0, what="the session gone")
+        _, after = http_get(port, "/metrics")
+        for result in ("NO", "BAD", "OK"):
+            self.assertEqual(metric(after, "postimap_commands_total", command="IDLE", result=result),
+                             metric(before, "postimap_commands_total", command="IDLE",
+                                    result=result), result)
+        self.assertNotIn("command_failed", self.server.log())
+
     def test_notification_lag_is_measured(self):
         port = self.server.http_port
         _, before = http_get(port, "/metrics")

@@ -120,6 +120,8 @@ struct AppendRequest {
     std::int64_t internal_date = 0;  // Unix seconds
     // prepare_message(raw), when the caller made it already; else made here.
     const PreparedMessage* prepared = nullptr;
+    // The tenant has these bytes already, most likely: look before sending.
+    bool probably_stored = false;
 };
 
 struct AppendResult {

@@ -129,11 +129,17 @@ asio::awaitable<AppendResult> MailStore::append(const AppendRequest& req) {
         room[0].int64(0) < static_cast<std::int64_t>(req.raw.size()))
         throw Error(ErrorKind::over_quota, "quota exceeded");
 
-    auto stored = co_await tx.exec(
-        kStoreMessage,
-        pg::Params(req.tenant.value, pg::Bytea{digest}, static_cast<std::int64_t>(req.raw.size()),
-                   pg::Bytea{req.raw}, msg.header_size, msg.sent_date, msg.subject, msg.message_id,
-                   msg.search_text, msg.structure_json, msg.sent_day));
+    // Bytes the tenant most likely has already (the second recipient of a
+    // delivery) are looked up first rather than sent again.
+    pg::Result stored;
+    if (req.probably_stored)
+        stored = co_await tx.exec(kFindMessage, pg::Params(req.tenant.value, pg::Bytea{digest}));
+    if (stored.empty())
+        stored = co_await tx.exec(
+            kStoreMessage, pg::Params(req.tenant.value, pg::Bytea{digest},
+                                      static_cast<std::int64_t>(req.raw.size()), pg::Bytea{req.raw},
+                                      msg.header_size, msg.sent_date, msg.subject, msg.message_id,
+                                      msg.search_text, msg.structure_json, msg.sent_day));
     if (stored.empty())
         stored = co_await tx.exec(kFindMessage, pg::Params(req.tenant.value, pg::Bytea{digest}));
     if (stored.empty())

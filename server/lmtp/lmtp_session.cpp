@@ -343,26 +343,33 @@ asio::awaitable<void> LmtpSession::data() {
     // Parsed once for all recipients (the bytes are the same).
     auto prepared =
         std::make_shared<const storage::PreparedMessage>(storage::prepare_message(*raw));
-    // Every recipient's transaction runs at once (PostgreSQL commits them
-    // together), and each reply goes out, in RCPT order, once that
-    // recipient's transaction has committed. The deliveries hold the
-    // session and the bytes, so a connection lost meanwhile harms nothing.
+    // One transaction per recipient; each reply goes out, in RCPT order,
+    // once that recipient's transaction has committed. The deliveries hold
+    // the session and the bytes, so a connection lost meanwhile harms
+    // nothing.
     auto results = std::make_shared<std::vector<std::optional<std::string>>>(recipients_.size());
     auto progress = std::make_shared<asio::steady_timer>(socket_.get_executor());
-    for (std::size_t i = 0; i < recipients_.size(); ++i) {
+    // The first recipient stores the bytes; the others (started once it is
+    // done) only link them, all at once. Started together, they would all
+    // send the bytes and wait on the first one's unique key anyway.
+    auto spawn = [&](std::size_t i) {
         asio::co_spawn(socket_.get_executor(),
-                       deliver_one(shared_from_this(), recipients_[i], raw, prepared),
+                       deliver_one(shared_from_this(), recipients_[i], raw, prepared, i > 0),
                        [results, progress, i](std::exception_ptr, std::string text) {
                            (*results)[i] = std::move(text);
                            progress->cancel();
                        });
-    }
+    };
+    spawn(0);
     for (std::size_t i = 0; i < results->size(); ++i) {
         while (!(*results)[i]) {
             progress->expires_at(asio::steady_timer::time_point::max());
             boost::system::error_code ec;
             co_await progress->async_wait(asio::redirect_error(asio::use_awaitable, ec));
         }
+        if (i == 0)
+            for (std::size_t j = 1; j < results->size(); ++j)
+                spawn(j);
         reply(*(*results)[i]);
         co_await flush();
     }
@@ -371,23 +378,25 @@ asio::awaitable<void> LmtpSession::data() {
 
 asio::awaitable<std::string> LmtpSession::deliver_one(
     std::shared_ptr<LmtpSession> self, Recipient r, std::shared_ptr<const std::string> raw,
-    std::shared_ptr<const storage::PreparedMessage> prepared) {
+    std::shared_ptr<const storage::PreparedMessage> prepared, bool probably_stored) {
     try {
-        co_return co_await self->deliver(r, *raw, prepared.get());
+        co_return co_await self->deliver(r, *raw, prepared.get(), probably_stored);
     } catch (const std::exception& e) {
         co_return "451 4.3.0 <" + r.address + "> Temporary failure, try again later";
     }
 }
 
 asio::awaitable<std::string> LmtpSession::deliver(const Recipient& r, const std::string& raw,
-                                                  const storage::PreparedMessage* prepared) {
+                                                  const storage::PreparedMessage* prepared,
+                                                  bool probably_stored) {
     storage::AppendRequest request{.user = r.record.user,
                                    .tenant = r.record.tenant,
                                    .mailbox = "INBOX",
                                    .raw = raw,
                                    .flags = {},
                                    .internal_date = static_cast<std::int64_t>(std::time(nullptr)),
-                                   .prepared = prepared};
+                                   .prepared = prepared,
+                                   .probably_stored = probably_stored};
     const auto started = std::chrono::steady_clock::now();
     std::string result_label = "ok";
     std::string text;

@@ -77,10 +77,11 @@ class LmtpSession : public std::enable_shared_from_this<LmtpSession> {
     asio::awaitable<void> rcpt(std::string_view argument);
     asio::awaitable<void> data();
     asio::awaitable<std::string> deliver(const Recipient& rcpt, const std::string& message,
-                                         const storage::PreparedMessage* prepared);
+                                         const storage::PreparedMessage* prepared,
+                                         bool probably_stored);
     static asio::awaitable<std::string> deliver_one(
         std::shared_ptr<LmtpSession> self, Recipient rcpt, std::shared_ptr<const std::string> raw,
-        std::shared_ptr<const storage::PreparedMessage> prepared);
+        std::shared_ptr<const storage::PreparedMessage> prepared, bool probably_stored);
     std::string trace_headers(const Recipient* only) const;
     void reset_transaction();
     void arm_timeout();

@@ -242,11 +242,16 @@ class FakeWorker:
                         if not chunk:
                             break
                         data += chunk
+                except OSError:
+                    pass
+                # Recorded before the greeting: the test reads the record as
+                # soon as the greeting arrives.
+                with worker.lock:
+                    worker.first_bytes.append(data)
+                try:
                     self.request.sendall(b"* OK %s %s\r\n" % (worker.name.encode(), kind.encode()))
                 except OSError:
                     pass
-                with worker.lock:
-                    worker.first_bytes.append(data)
 
         return self._serve(socketserver.ThreadingTCPServer((HOST, 0), Handler))
 

@@ -14,6 +14,7 @@
 #include "storage/pg/pool.hpp"
 #include "storage/search.hpp"
 #include "storage/types.hpp"
+#include "storage/uid_list_cache.hpp"
 
 namespace postimap::storage {
 
@@ -138,6 +139,9 @@ struct FetchNeeds {
     // RFC822.SIZE. Without size, raw and structure, only the per-mailbox row
     // is read (the FLAGS sync clients run on every open stays cheap).
     bool size = false;
+    // UIDs and flags are all that is needed: no INTERNALDATE, no MODSEQ
+    // (a FLAGS sync), which a large range then reads far more cheaply.
+    bool only_flags = false;
 };
 
 struct MessageData {
@@ -232,6 +236,7 @@ class MailStore {
                                              bool move);
 
     pg::Pool& pool_;
+    UidListCache uid_cache_;
 };
 
 }  // namespace postimap::storage

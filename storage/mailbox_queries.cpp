@@ -26,6 +26,24 @@ const pg::Statement kOpenMailbox{
     "select m.id, m.uidvalidity, m.uidnext, m.highestmodseq,"
     " coalesce((select array_agg(mm.uid order by mm.uid) from mailbox_messages mm"
     "           where mm.user_id = m.user_id and mm.mailbox_id = m.id), '{}'),"
+    " '{}'::bigint[],"
+    " (select min(mm.uid) from mailbox_messages mm"
+    "   where mm.user_id = m.user_id and mm.mailbox_id = m.id and not mm.seen),"
+    " coalesce((select array_agg(distinct k) from mailbox_messages mm, unnest(mm.keywords) k"
+    "           where mm.user_id = m.user_id and mm.mailbox_id = m.id"
+    "             and mm.keywords <> '{}'), '{}'),"
+    " m.recent_uid"
+    " from mailboxes m where m.user_id = $1 and m.name = $2"};
+
+// SELECT with the UID list cached at MODSEQ $3 (last UID $4): what changed
+// since, in the same snapshot as the rest.
+const pg::Statement kOpenMailboxDelta{
+    "open_mailbox_delta",
+    "select m.id, m.uidvalidity, m.uidnext, m.highestmodseq,"
+    " coalesce((select array_agg(mm.uid order by mm.uid) from mailbox_messages mm"
+    "           where mm.user_id = m.user_id and mm.mailbox_id = m.id and mm.uid > $4), '{}'),"
+    " coalesce((select array_agg(e.uid order by e.uid) from expunged_messages e"
+    "           where e.user_id = m.user_id and e.mailbox_id = m.id and e.modseq > $3), '{}'),"
     " (select min(mm.uid) from mailbox_messages mm"
     "   where mm.user_id = m.user_id and mm.mailbox_id = m.id and not mm.seen),"
     " coalesce((select array_agg(distinct k) from mailbox_messages mm, unnest(mm.keywords) k"
@@ -118,9 +136,26 @@ asio::awaitable<std::optional<MailboxSnapshot>> MailStore::open_mailbox(UserId u
             co_return std::nullopt;
         claimed = c[0].int64(0);
     }
-    auto r = co_await conn->exec(kOpenMailbox, pg::Params(user.value, name));
-    if (r.empty())
+    // A large mailbox opened lately on this worker: read what changed since.
+    std::optional<UidListCache::Snapshot> base;
+    if (const auto* cached = uid_cache_.find(user, name))
+        base = *cached;
+    pg::Result r;
+    bool delta = false;
+    if (base) {
+        const std::int64_t last = base->uids->empty() ? 0 : base->uids->back().value;
+        r = co_await conn->exec(
+            kOpenMailboxDelta,
+            pg::Params(user.value, name, static_cast<std::int64_t>(base->modseq.value), last));
+        delta = !r.empty() && r[0].int64(0) == base->id.value &&
+                static_cast<std::uint32_t>(r[0].int64(1)) == base->uidvalidity;
+    }
+    if (!delta)
+        r = co_await conn->exec(kOpenMailbox, pg::Params(user.value, name));
+    if (r.empty()) {
+        uid_cache_.erase(user, name);
         co_return std::nullopt;
+    }
     auto row = r[0];
     MailboxSnapshot s;
     s.id = MailboxId{row.int64(0)};
@@ -128,12 +163,22 @@ asio::awaitable<std::optional<MailboxSnapshot>> MailStore::open_mailbox(UserId u
     s.uidvalidity = static_cast<std::uint32_t>(row.int64(1));
     s.uidnext = as_uid(row.int64(2));
     s.highestmodseq = ModSeq{static_cast<std::uint64_t>(row.int64(3))};
-    for (const auto& u : row.text_array(4))
-        s.uids.push_back(as_uid(std::stoll(u)));
-    if (auto unseen = row.opt_int64(5))
+    std::vector<Uid> listed;
+    for (auto u : row.int64_array(4))
+        listed.push_back(as_uid(u));
+    if (delta) {
+        std::vector<Uid> expunged;
+        for (auto u : row.int64_array(5))
+            expunged.push_back(as_uid(u));
+        listed = apply_uid_delta(*base->uids, expunged, listed);
+    }
+    auto shared = std::make_shared<const std::vector<Uid>>(std::move(listed));
+    uid_cache_.put(user, name, {s.id, s.uidvalidity, s.highestmodseq, shared});
+    s.uids = *shared;
+    if (auto unseen = row.opt_int64(6))
         s.first_unseen = as_uid(*unseen);
-    s.keywords = row.text_array(6);
-    s.recent_from = as_uid(claimed.value_or(row.int64(7)));
+    s.keywords = row.text_array(7);
+    s.recent_from = as_uid(claimed.value_or(row.int64(8)));
     co_return s;
 }
 

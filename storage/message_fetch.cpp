@@ -1,3 +1,6 @@
+#include <algorithm>
+#include <stdexcept>
+
 #include "storage/flag_bits.hpp"
 #include "storage/keyword_list.hpp"
 #include "storage/mail_store.hpp"
@@ -55,6 +58,31 @@ const pg::Statement kFetchFlagsOneRange{
     " order by mm.uid",
     pg::Format::binary};
 
+// A FLAGS sync of a whole large mailbox (FETCH 1:* (FLAGS)): one row of
+// arrays instead of a row per message, since per-row work dominated in both
+// PostgreSQL and libpq (100 000 rows of 10 cells). All UIDs, then for each
+// flag only the UIDs that differ from the common case (most mail is seen
+// and nothing else), so the arrays stay short; each is sorted by UID.
+// Measured at 100 000 messages: 26 ms in PostgreSQL, against 64 ms for
+// arrays of every column (the epoch of internal_date alone cost 28 ms).
+#define POSTIMAP_UIDS_WHERE(condition) \
+    "coalesce(array_agg(mm.uid order by mm.uid) filter (where " condition "), '{}')"
+const pg::Statement kFetchFlagsArrays{
+    "fetch_flags_arrays",
+    "select coalesce(array_agg(mm.uid order by mm.uid), '{}'), " POSTIMAP_UIDS_WHERE(
+        "not mm.seen") ", " POSTIMAP_UIDS_WHERE("mm.answered") ", " POSTIMAP_UIDS_WHERE(
+        "mm.flagged") ", " POSTIMAP_UIDS_WHERE("mm.deleted") ", " POSTIMAP_UIDS_WHERE("mm.draft") ", "
+        POSTIMAP_UIDS_WHERE("mm.keywords <> '{}'") ","
+    " coalesce(array_agg(array_to_string(mm.keywords, ' ') order by mm.uid)"
+    "          filter (where mm.keywords <> '{}'), '{}')"
+    " from mailbox_messages mm"
+    " where mm.user_id = $1 and mm.mailbox_id = $2 and mm.uid between ($3::bigint[])[1]"
+    "   and ($4::bigint[])[1]"};
+#undef POSTIMAP_UIDS_WHERE
+
+// Below this many messages in the range, rows are as fast as arrays.
+constexpr std::int64_t kArraysFrom = 2000;
+
 #undef POSTIMAP_ROWS_IN_RANGES
 #undef POSTIMAP_FLAG_COLUMNS
 
@@ -64,6 +92,38 @@ const pg::Statement& statement_for(const FetchNeeds& needs, std::size_t ranges) 
     return ranges == 1 ? kFetchFlagsOneRange : kFetchFlags;
 }
 
+std::vector<MessageData> from_arrays(const pg::Row& row) {
+    const auto uids = row.int64_array(0);
+    std::vector<MessageData> out(uids.size());
+    for (std::size_t i = 0; i < uids.size(); ++i) {
+        out[i].uid = Uid{static_cast<std::uint32_t>(uids[i])};
+        out[i].flags.system.seen = true;
+    }
+    // Walks a sorted list of UIDs along the (sorted) messages.
+    auto each = [&](int column, auto apply) {
+        std::size_t at = 0;
+        std::size_t n = 0;
+        for (auto uid : row.int64_array(column)) {
+            while (at < out.size() && out[at].uid.value < uid)
+                ++at;
+            if (at < out.size() && out[at].uid.value == uid)
+                apply(out[at], n);
+            ++n;
+        }
+    };
+    each(1, [](MessageData& m, std::size_t) { m.flags.system.seen = false; });
+    each(2, [](MessageData& m, std::size_t) { m.flags.system.answered = true; });
+    each(3, [](MessageData& m, std::size_t) { m.flags.system.flagged = true; });
+    each(4, [](MessageData& m, std::size_t) { m.flags.system.deleted = true; });
+    each(5, [](MessageData& m, std::size_t) { m.flags.system.draft = true; });
+    const auto keywords = row.text_array(7);
+    each(6, [&](MessageData& m, std::size_t n) {
+        if (n < keywords.size())
+            m.flags.keywords = split_keywords(keywords[n]);
+    });
+    return out;
+}
+
 }  // namespace
 
 asio::awaitable<std::vector<MessageData>> MailStore::fetch(UserId user, MailboxId mailbox,
@@ -71,6 +131,11 @@ asio::awaitable<std::vector<MessageData>> MailStore::fetch(UserId user, MailboxI
                                                            FetchNeeds needs) {
     auto [lows, highs] = split_ranges(ranges);
     auto conn = co_await acquire_for(user);
+    if (needs.only_flags && ranges.size() == 1 && highs[0] - lows[0] + 1 >= kArraysFrom) {
+        auto r = co_await conn->exec(kFetchFlagsArrays,
+                                     pg::Params(user.value, mailbox.value, lows, highs));
+        co_return from_arrays(r[0]);
+    }
     auto r = co_await conn->exec(
         statement_for(needs, ranges.size()),
         pg::Params(user.value, mailbox.value, lows, highs, needs.raw, needs.structure));

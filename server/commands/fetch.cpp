@@ -30,10 +30,14 @@ std::optional<mime::Part> structure_of(const storage::MessageData& m) {
     return std::nullopt;
 }
 
-std::string fetch_response(std::uint32_t msn, const storage::MessageData& m,
+// Appends one "* n FETCH (...)" response to `out` (a whole batch is built
+// in one buffer: a FLAGS sync writes 100 000 of these).
+void append_fetch_response(std::string& out, std::uint32_t msn, const storage::MessageData& m,
                            const FetchItems& items, bool flags_changed, bool recent,
                            bool with_modseq) {
-    std::string out = "* " + std::to_string(msn) + " FETCH (";
+    out += "* ";
+    out += std::to_string(msn);
+    out += " FETCH (";
     auto item = [&](std::string_view name) {
         if (out.back() != '(')
             out += ' ';
@@ -89,7 +93,6 @@ std::string fetch_response(std::uint32_t msn, const storage::MessageData& m,
         imap::append_literal(out, bytes);
     }
     out += ")\r\n";
-    return out;
 }
 
 }  // namespace
@@ -134,6 +137,11 @@ Awaitable fetch(CommandContext& ctx, imap::Reader& args) {
             session.write(imap::untagged("VANISHED (EARLIER) " + imap::format_sequence(gone)));
     }
     const std::uint32_t batch = items.needs_raw() ? kBodyBatch : kMetadataBatch;
+    // No dates, sizes, MODSEQs or bodies, and no \Seen to set (whose FETCH
+    // may carry MODSEQ): the cheap FLAGS read will do.
+    const bool only_flags = !items.needs_raw() && !items.needs_structure() && !items.size &&
+                            !items.internal_date && !items.modseq && !mods.changed_since &&
+                            !mark_seen;
 
     // Messages of the session's view that another session expunged (not
     // yet reported: no EXPUNGE during FETCH) have no data to send.
@@ -156,19 +164,33 @@ Awaitable fetch(CommandContext& ctx, imap::Reader& args) {
             auto rows = co_await session.store().fetch(user, box.id, range,
                                                        {.raw = items.needs_raw(),
                                                         .structure = items.needs_structure(),
-                                                        .size = items.size});
+                                                        .size = items.size,
+                                                        .only_flags = only_flags});
             missing += (end - start + 1) - rows.size();
+            // Rows come in UID order, as the view's UIDs are: the next
+            // message is nearly always the next in the view (no search).
+            std::size_t next = start - 1;
+            std::string out;
             for (const auto& m : rows) {
-                auto msn = box.msn_of(m.uid);
+                std::optional<session::Msn> msn;
+                if (next < box.uids.size() && box.uids[next] == m.uid)
+                    msn = session::Msn{static_cast<std::uint32_t>(++next)};
+                else if ((msn = box.msn_of(m.uid)))
+                    next = msn->value;
                 if (!msn)
                     continue;
                 bool changed =
                     std::find(newly_seen.begin(), newly_seen.end(), m.uid) != newly_seen.end();
                 if (mods.changed_since && m.modseq.value <= *mods.changed_since && !changed)
                     continue;
-                session.write(fetch_response(msn->value, m, items, changed, box.is_recent(m.uid),
-                                             changed && session.condstore()));
+                append_fetch_response(out, msn->value, m, items, changed, box.is_recent(m.uid),
+                                      changed && session.condstore());
+                if (out.size() >= 64 * 1024) {
+                    session.write(out);
+                    out.clear();
+                }
             }
+            session.write(out);
             co_await session.flush_if_large();
             if (end == last)
                 break;

@@ -101,6 +101,12 @@ std::vector<std::string> Row::text_array(int col) const {
     return parse_text_array(text(col));
 }
 
+std::vector<std::int64_t> Row::int64_array(int col) const {
+    if (is_null(col))
+        return {};
+    return parse_int64_array(text(col));
+}
+
 std::int64_t Result::affected() const {
     if (!result_)
         return 0;
@@ -131,6 +137,25 @@ std::vector<std::string> parse_text_array(std::string_view s) {
         out.push_back(std::move(item));
         if (i < end && s[i] == ',')
             ++i;
+    }
+    return out;
+}
+
+std::vector<std::int64_t> parse_int64_array(std::string_view s) {
+    if (s.size() < 2 || s.front() != '{' || s.back() != '}')
+        throw std::logic_error("not an array literal");
+    std::vector<std::int64_t> out;
+    const char* p = s.data() + 1;
+    const char* end = s.data() + s.size() - 1;
+    while (p < end) {
+        std::int64_t v = 0;
+        auto [next, ec] = std::from_chars(p, end, v);
+        if (ec != std::errc())
+            throw std::logic_error("not an integer array literal");
+        out.push_back(v);
+        p = next;
+        if (p < end && *p == ',')
+            ++p;
     }
     return out;
 }

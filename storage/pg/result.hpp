@@ -35,6 +35,9 @@ class Row {
     std::string bytea(int col) const;
     // A text[] cell (text format) split into its elements.
     std::vector<std::string> text_array(int col) const;
+    // A bigint[] cell (text format): parsed in place, no string per element
+    // (a mailbox's 100 000 UIDs).
+    std::vector<std::int64_t> int64_array(int col) const;
 
   private:
     const PGresult* result_;
@@ -59,5 +62,6 @@ class Result {
 
 // Parses a PostgreSQL text array literal of text elements: {a,"b c",NULL}.
 std::vector<std::string> parse_text_array(std::string_view literal);
+std::vector<std::int64_t> parse_int64_array(std::string_view literal);
 
 }  // namespace postimap::pg

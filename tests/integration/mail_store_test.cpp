@@ -169,3 +169,58 @@ TEST_F(MailStoreTest, ProvisioningErrorsCarryDistinctSqlstates) {
 
 }  // namespace
 }  // namespace postimap
+
+namespace postimap {
+namespace {
+
+// SELECT reads a large mailbox's UIDs from the worker's cache plus what
+// changed since; the result must equal a read from scratch (a second store,
+// with an empty cache) after appends, expunges, moves and a recreation.
+TEST_F(MailStoreTest, CachedUidListsEqualAFreshReadAfterEveryKindOfChange) {
+    auto fresh_uids = [&](const std::string& name) {
+        storage::MailStore other(*worker_pool);
+        auto box = run(io, other.open_mailbox(alice.user, name));
+        return box ? box->uids : std::vector<Uid>{};
+    };
+    auto cached_uids = [&](const std::string& name) {
+        auto box = run(io, store->open_mailbox(alice.user, name));
+        return box ? box->uids : std::vector<Uid>{};
+    };
+    run(io, store->create_mailbox(alice.user, "Big"));
+    run(io, store->create_mailbox(alice.user, "Other"));
+    for (int i = 0; i < 20; ++i)
+        append(alice, "Big", "Subject: " + std::to_string(i) + "\r\n\r\nbody\r\n");
+    EXPECT_EQ(cached_uids("Big").size(), 20u);  // fills the cache
+    for (int i = 20; i < 25; ++i)
+        append(alice, "Big", "Subject: " + std::to_string(i) + "\r\n\r\nbody\r\n");
+    auto box = run(io, store->open_mailbox(alice.user, "Big"));
+    ASSERT_TRUE(box);
+    EXPECT_EQ(box->uids, fresh_uids("Big"));
+    EXPECT_EQ(box->uids.size(), 25u);
+    // Expunge a few in the middle, move some away: both leave tombstones.
+    storage::Flags deleted;
+    deleted.system.deleted = true;
+    run(io, store->change_flags(alice.user, box->id, {storage::UidRange{Uid{3}, Uid{5}}},
+                                storage::FlagChange::add, deleted));
+    run(io, store->expunge(alice.user, box->id, std::nullopt));
+    run(io, store->move(alice.user, box->id, {storage::UidRange{Uid{10}, Uid{12}}}, "Other"));
+    append(alice, "Big", "Subject: late\r\n\r\nbody\r\n");
+    EXPECT_EQ(cached_uids("Big"), fresh_uids("Big"));
+    EXPECT_EQ(cached_uids("Big").size(), 20u);
+    EXPECT_EQ(cached_uids("Other"), fresh_uids("Other"));
+    // Deleted and created again under the same name: a new mailbox.
+    run(io, store->delete_mailbox(alice.user, "Big"));
+    EXPECT_FALSE(run(io, store->open_mailbox(alice.user, "Big")));
+    run(io, store->create_mailbox(alice.user, "Big"));
+    append(alice, "Big", "Subject: new\r\n\r\nbody\r\n");
+    EXPECT_EQ(cached_uids("Big"), std::vector<Uid>{Uid{1}});
+    // Renamed away and back: same mailbox, same list.
+    run(io, store->rename_mailbox(alice.user, "Other", "Moved"));
+    append(alice, "Moved", "Subject: moved\r\n\r\nbody\r\n");
+    run(io, store->rename_mailbox(alice.user, "Moved", "Other"));
+    EXPECT_EQ(cached_uids("Other"), fresh_uids("Other"));
+    EXPECT_EQ(cached_uids("Other").size(), 4u);
+}
+
+}  // namespace
+}  // namespace postimap

@@ -97,6 +97,39 @@ TEST_F(MailboxOpsTest, ConcurrentStoresLoseNoChange) {
     EXPECT_EQ(st->highestmodseq.value, 1u + 5u + 16u);  // one per append, one per store
 }
 
+// A FLAGS sync over a wide UID range reads arrays of exceptions instead of
+// rows (storage/message_fetch.cpp): the flags must be the same either way.
+TEST_F(MailboxOpsTest, FlagsOnlyReadOfAWideRangeEqualsTheRowRead) {
+    for (int i = 0; i < 12; ++i)
+        append(alice, "INBOX", "Subject: " + std::to_string(i) + "\r\n\r\nx\r\n");
+    auto box = run(io, store->open_mailbox(alice.user, "INBOX"))->id;
+    auto set = [&](std::uint32_t lo, std::uint32_t hi, auto change) {
+        storage::Flags f;
+        change(f);
+        run(io, store->change_flags(alice.user, box, {{Uid{lo}, Uid{hi}}}, FlagChange::add, f));
+    };
+    set(1, 8, [](storage::Flags& f) { f.system.seen = true; });
+    set(2, 3, [](storage::Flags& f) { f.system.answered = true; });
+    set(3, 5, [](storage::Flags& f) { f.system.flagged = true; });
+    set(5, 5, [](storage::Flags& f) { f.system.deleted = true; });
+    set(6, 10, [](storage::Flags& f) { f.system.draft = true; });
+    set(4, 4, [](storage::Flags& f) { f.keywords = {"$Label1", "Work"}; });
+    set(11, 11, [](storage::Flags& f) { f.keywords = {"$Junk"}; });
+    const std::vector<storage::UidRange> wide{{Uid{1}, Uid{4294967295u}}};
+    auto rows = run(io, store->fetch(alice.user, box, wide, {}));
+    auto arrays = run(io, store->fetch(alice.user, box, wide, {.only_flags = true}));
+    ASSERT_EQ(rows.size(), 12u);
+    ASSERT_EQ(arrays.size(), rows.size());
+    for (std::size_t i = 0; i < rows.size(); ++i) {
+        EXPECT_EQ(arrays[i].uid, rows[i].uid);
+        EXPECT_EQ(arrays[i].flags.system, rows[i].flags.system) << "uid " << rows[i].uid.value;
+        EXPECT_EQ(arrays[i].flags.keywords, rows[i].flags.keywords) << "uid " << rows[i].uid.value;
+    }
+    EXPECT_TRUE(rows[3].flags.system.flagged && rows[3].flags.system.seen);
+    EXPECT_EQ(rows[3].flags.keywords, (std::vector<std::string>{"$Label1", "Work"}));
+    EXPECT_FALSE(rows[11].flags.system.seen);
+}
+
 TEST_F(MailboxOpsTest, ExpungeRemovesDeletedAndLeavesTombstones) {
     auto box = inbox_with(5);
     storage::Flags deleted;

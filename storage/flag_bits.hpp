@@ -16,6 +16,11 @@
 
 namespace postimap::storage {
 
+inline std::uint8_t pack_system_flags(const SystemFlags& f) {
+    return static_cast<std::uint8_t>(f.seen | (f.answered << 1) | (f.flagged << 2) |
+                                     (f.deleted << 3) | (f.draft << 4));
+}
+
 inline SystemFlags unpack_system_flags(std::int64_t bits) {
     return {(bits & 1) != 0, (bits & 2) != 0, (bits & 4) != 0, (bits & 8) != 0, (bits & 16) != 0};
 }

@@ -11,6 +11,7 @@
 #include <string_view>
 #include <vector>
 
+#include "storage/lru_cache.hpp"
 #include "storage/pg/pool.hpp"
 #include "storage/search.hpp"
 #include "storage/types.hpp"
@@ -19,6 +20,8 @@
 namespace postimap::storage {
 
 namespace asio = boost::asio;
+
+struct FlagTable;
 
 struct LoginRecord {
     UserId user;
@@ -156,7 +159,7 @@ struct MessageData {
 
 class MailStore {
   public:
-    explicit MailStore(pg::Pool& pool) : pool_(pool) {}
+    explicit MailStore(pg::Pool& pool);
 
     // address is local@domain, compared case-insensitively.
     asio::awaitable<std::optional<LoginRecord>> find_login(std::string_view address);
@@ -235,8 +238,13 @@ class MailStore {
                                              std::vector<UidRange> ranges, std::string to,
                                              bool move);
 
+    // The mailbox's flags as of now, from the worker's copy brought up to
+    // date (storage/flag_table.hpp), or read whole.
+    asio::awaitable<std::shared_ptr<const FlagTable>> flag_table(UserId user, MailboxId mailbox);
+
     pg::Pool& pool_;
     UidListCache uid_cache_;
+    LruCache<std::pair<std::int64_t, std::int64_t>, std::shared_ptr<const FlagTable>> flag_tables_;
 };
 
 }  // namespace postimap::storage

@@ -11,14 +11,13 @@
 
 #include <cstddef>
 #include <cstdint>
-#include <list>
-#include <map>
 #include <memory>
 #include <string>
 #include <string_view>
 #include <utility>
 #include <vector>
 
+#include "storage/lru_cache.hpp"
 #include "storage/types.hpp"
 
 namespace postimap::storage {
@@ -33,28 +32,24 @@ class UidListCache {
     };
 
     // At most this many UIDs in all entries together (4 bytes each).
-    explicit UidListCache(std::size_t max_uids = 4u << 20) : max_uids_(max_uids) {}
+    explicit UidListCache(std::size_t max_uids = 4u << 20)
+        : entries_(max_uids, [](const Snapshot& s) { return s.uids ? s.uids->size() : 0; }) {}
 
     // The cached list of the user's mailbox of this name, if any.
-    const Snapshot* find(UserId user, std::string_view name);
-    // Keeps `snapshot` unless a newer one is there already.
+    const Snapshot* find(UserId user, std::string_view name) {
+        return entries_.find(Key{user.value, std::string(name)});
+    }
+    // Keeps `snapshot` unless a newer one of the same mailbox is there.
     void put(UserId user, std::string_view name, Snapshot snapshot);
-    void erase(UserId user, std::string_view name);
+    void erase(UserId user, std::string_view name) {
+        entries_.erase(Key{user.value, std::string(name)});
+    }
     std::size_t size() const { return entries_.size(); }
-    std::size_t cached_uids() const { return total_uids_; }
+    std::size_t cached_uids() const { return entries_.weight(); }
 
   private:
     using Key = std::pair<std::int64_t, std::string>;
-    struct Entry {
-        Snapshot snapshot;
-        std::list<Key>::iterator lru;  // position in lru_ (front: most recent)
-    };
-    void evict_to(std::size_t limit);
-
-    std::size_t max_uids_;
-    std::size_t total_uids_ = 0;
-    std::map<Key, Entry, std::less<>> entries_;
-    std::list<Key> lru_;
+    LruCache<Key, Snapshot> entries_;
 };
 
 // The list at a later MODSEQ: `base` without the expunged UIDs, then the

@@ -116,18 +116,39 @@ TEST_F(MailboxOpsTest, FlagsOnlyReadOfAWideRangeEqualsTheRowRead) {
     set(4, 4, [](storage::Flags& f) { f.keywords = {"$Label1", "Work"}; });
     set(11, 11, [](storage::Flags& f) { f.keywords = {"$Junk"}; });
     const std::vector<storage::UidRange> wide{{Uid{1}, Uid{4294967295u}}};
+    auto expect_same = [](const auto& arrays, const auto& rows) {
+        ASSERT_EQ(arrays.size(), rows.size());
+        for (std::size_t i = 0; i < rows.size(); ++i) {
+            EXPECT_EQ(arrays[i].uid, rows[i].uid);
+            EXPECT_EQ(arrays[i].flags.system, rows[i].flags.system) << "uid " << rows[i].uid.value;
+            EXPECT_EQ(arrays[i].flags.keywords, rows[i].flags.keywords)
+                << "uid " << rows[i].uid.value;
+        }
+    };
     auto rows = run(io, store->fetch(alice.user, box, wide, {}));
     auto arrays = run(io, store->fetch(alice.user, box, wide, {.only_flags = true}));
     ASSERT_EQ(rows.size(), 12u);
-    ASSERT_EQ(arrays.size(), rows.size());
-    for (std::size_t i = 0; i < rows.size(); ++i) {
-        EXPECT_EQ(arrays[i].uid, rows[i].uid);
-        EXPECT_EQ(arrays[i].flags.system, rows[i].flags.system) << "uid " << rows[i].uid.value;
-        EXPECT_EQ(arrays[i].flags.keywords, rows[i].flags.keywords) << "uid " << rows[i].uid.value;
-    }
+    expect_same(arrays, rows);
     EXPECT_TRUE(rows[3].flags.system.flagged && rows[3].flags.system.seen);
     EXPECT_EQ(rows[3].flags.keywords, (std::vector<std::string>{"$Label1", "Work"}));
     EXPECT_FALSE(rows[11].flags.system.seen);
+
+    // The worker's flag table now follows changes by reading only them: a
+    // flag and keyword change, an expunge, new messages.
+    storage::Flags keywords_gone;
+    keywords_gone.keywords = {"$Label1", "Work"};
+    run(io, store->change_flags(alice.user, box, {{Uid{4}, Uid{4}}}, FlagChange::remove,
+                                keywords_gone));
+    set(12, 12, [](storage::Flags& f) { f.system.flagged = true; });
+    run(io, store->expunge(alice.user, box, std::nullopt));  // uid 5 was \Deleted
+    append(alice, "INBOX", "Subject: new\r\n\r\nx\r\n");
+    set(13, 13, [](storage::Flags& f) { f.keywords = {"Later"}; });
+    rows = run(io, store->fetch(alice.user, box, wide, {}));
+    arrays = run(io, store->fetch(alice.user, box, wide, {.only_flags = true}));
+    ASSERT_EQ(rows.size(), 12u);
+    expect_same(arrays, rows);
+    // Another user asking for this mailbox gets nothing from the table.
+    EXPECT_TRUE(run(io, store->fetch(bob.user, box, wide, {.only_flags = true})).empty());
 }
 
 TEST_F(MailboxOpsTest, ExpungeRemovesDeletedAndLeavesTombstones) {

@@ -14,10 +14,14 @@ const pg::Statement kListMailboxes{
 
 // Makes this session the one that reports the current \Recent messages;
 // returns where they start.
+// Only when there is something to claim: an update (or a row lock) makes
+// the SELECT a writing transaction, whose commit waits for a WAL flush,
+// and clients SELECT the same mailbox again and again.
 const pg::Statement kClaimRecent{
     "claim_recent",
     "update mailboxes m set recent_uid = m.uidnext"
-    " from (select id, recent_uid from mailboxes where user_id = $1 and name = $2 for update) old"
+    " from (select id, recent_uid from mailboxes where user_id = $1 and name = $2"
+    "       and recent_uid < uidnext for update) old"
     " where m.user_id = $1 and m.id = old.id returning old.recent_uid"};
 
 // One statement, so the counters and the UID list come from one snapshot.
@@ -132,9 +136,10 @@ asio::awaitable<std::optional<MailboxSnapshot>> MailStore::open_mailbox(UserId u
     std::optional<std::int64_t> claimed;
     if (claim_recent) {
         auto c = co_await conn->exec(kClaimRecent, pg::Params(user.value, name));
-        if (c.empty())
-            co_return std::nullopt;
-        claimed = c[0].int64(0);
+        // Nothing to claim (or no such mailbox, which the query below
+        // finds): no message is \Recent to this session, not even one that
+        // arrives before the read below; a later claim will get it.
+        claimed = c.empty() ? std::int64_t{4294967295} : c[0].int64(0);
     }
     // A large mailbox opened lately on this worker: read what changed since.
     std::optional<UidListCache::Snapshot> base;

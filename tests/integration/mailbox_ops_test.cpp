@@ -316,7 +316,9 @@ TEST_F(MailboxOpsTest, StatusCountsAndRecentIsClaimedOnce) {
     // EXAMINE sees them as recent without claiming; SELECT claims them.
     EXPECT_EQ(run(io, store->open_mailbox(alice.user, "INBOX", false))->recent_from, Uid{1});
     EXPECT_EQ(run(io, store->open_mailbox(alice.user, "INBOX", true))->recent_from, Uid{1});
-    EXPECT_EQ(run(io, store->open_mailbox(alice.user, "INBOX", true))->recent_from, Uid{4});
+    // Nothing left to claim: no message is recent to the second SELECT (and
+    // it wrote nothing: a SELECT without news does not wait for a WAL flush).
+    EXPECT_GT(run(io, store->open_mailbox(alice.user, "INBOX", true))->recent_from, Uid{3});
     EXPECT_EQ(run(io, store->mailbox_status(alice.user, "INBOX"))->recent, 0);
     EXPECT_FALSE(run(io, store->mailbox_status(bob.user, "Nope")));
 }

@@ -283,6 +283,10 @@ class PushFaultTest(TwoWorkers):
         # on each worker appending and flagging in a loop); commands during
         # the outage fail cleanly; start it again; push resumes.
         stop_load = threading.Event()
+        # Both loaders stop changing the mailbox before either compares its
+        # view with the database (else the other's last APPEND can land
+        # between the SEARCH and the STATUS).
+        all_stopped = threading.Barrier(2)
         load_errors, load_answers = [], []
 
         def load(server, n):
@@ -298,6 +302,7 @@ class PushFaultTest(TwoWorkers):
                         _, done = c.command("STORE 1:* +FLAGS.SILENT (\\Seen)")
                         load_answers.append(done.text.split(b" ", 2)[1:2])
                         time.sleep(0.01)
+                    all_stopped.wait(60)
                     # Afterwards the loader's own view is the database's.
                     untagged, _ = c.ok("NOOP")
                     untagged, _ = c.ok("SEARCH ALL")

@@ -43,6 +43,14 @@ def clean_env(**extra):
     return env
 
 
+def require(tool, path):
+    """scripts/install-deps.sh installs every tool these tests use: a missing
+    one fails the test rather than skipping it, so nothing passes unchecked."""
+    if path is None:
+        raise AssertionError("%s is not installed (scripts/install-deps.sh installs it)" % tool)
+    return path
+
+
 def compose_command():
     if shutil.which("docker-compose"):
         return ["docker-compose"]
@@ -92,12 +100,11 @@ def load_yaml(text):
         return json.loads(r.stdout)
 
 
-@unittest.skipIf(compose_command() is None, "neither docker-compose nor docker compose is installed")
 class ComposeFileTest(unittest.TestCase):
 
     @classmethod
     def setUpClass(cls):
-        r = subprocess.run(compose_command() + ["-f", COMPOSE_FILE, "config"],
+        r = subprocess.run(require("docker-compose", compose_command()) + ["-f", COMPOSE_FILE, "config"],
                            capture_output=True, text=True, env=clean_env(), cwd=ROOT, timeout=120)
         if r.returncode != 0:
             raise AssertionError("docker-compose config failed (%d):\n%s%s"
@@ -182,11 +189,10 @@ class ComposeFileTest(unittest.TestCase):
         self.assertIn("grant postimap_app to %s;" % worker, init)
 
 
-@unittest.skipIf(HAPROXY is None, "haproxy is not installed")
 class HaproxyConfigCheckTest(unittest.TestCase):
 
     def check(self, env):
-        return subprocess.run([HAPROXY, "-c", "-f", HAPROXY_CFG], capture_output=True, text=True,
+        return subprocess.run([require("haproxy", HAPROXY), "-c", "-f", HAPROXY_CFG], capture_output=True, text=True,
                               env=env, cwd="/tmp", timeout=60)
 
     def test_compose_mode(self):
@@ -284,7 +290,6 @@ class FakeWorker:
             s.server_close()
 
 
-@unittest.skipIf(HAPROXY is None, "haproxy is not installed")
 class HaproxyNativeTest(unittest.TestCase):
     """docker/haproxy.cfg running natively: worker1 healthy, worker2 answering
     /healthz with 503."""
@@ -299,7 +304,7 @@ class HaproxyNativeTest(unittest.TestCase):
             for kind, port in w.ports.items():
                 ports["w%d_%s" % (n, kind)] = port
         cls.log = open(os.path.join("/tmp", "test_compose_haproxy.%d.log" % os.getpid()), "w+")
-        cls.proc = subprocess.Popen([HAPROXY, "-db", "-f", HAPROXY_CFG], env=clean_env(
+        cls.proc = subprocess.Popen([require("haproxy", HAPROXY), "-db", "-f", HAPROXY_CFG], env=clean_env(
             **native_env(ports)), stdin=subprocess.DEVNULL, stdout=cls.log,
             stderr=subprocess.STDOUT, cwd="/tmp")
         try:

@@ -142,22 +142,13 @@ class UnixListener {
         ::chmod(path.c_str(), 0666);
     }
     asio::awaitable<void> run(Front& front) {
-        while (acceptor_.is_open()) {
-            boost::system::error_code ec;
-            auto socket =
-                co_await acceptor_.async_accept(asio::redirect_error(asio::use_awaitable, ec));
-            if (ec == asio::error::operation_aborted)
-                break;
-            if (ec) {
-                log::warn("accept_failed", "error=\"", ec.message(), "\"");
-                continue;
-            }
+        co_await net::accept_loop(acceptor_, [&](asio::local::stream_protocol::socket socket) {
             front.metrics.add(metrics::kConnectionsAccepted, {{"protocol", "lmtp"}});
             asio::co_spawn(acceptor_.get_executor(),
                            serve_lmtp(asio::generic::stream_protocol::socket(std::move(socket)),
                                       "unix", front),
                            asio::detached);
-        }
+        });
     }
     void close() {
         boost::system::error_code ignored;

@@ -23,15 +23,23 @@ std::string lower(std::string_view s) {
     return out;
 }
 
+// local@domain as the lookup functions take it (lower case); nothing for
+// an address without both parts.
+std::optional<pg::Params> address_params(std::string_view address) {
+    auto at = address.rfind('@');
+    if (at == std::string_view::npos || at == 0 || at + 1 == address.size())
+        return std::nullopt;
+    return pg::Params(lower(address.substr(0, at)), lower(address.substr(at + 1)));
+}
+
 }  // namespace
 
 asio::awaitable<std::optional<LoginRecord>> MailStore::find_login(std::string_view address) {
-    auto at = address.rfind('@');
-    if (at == std::string_view::npos || at == 0 || at + 1 == address.size())
+    auto params = address_params(address);
+    if (!params)
         co_return std::nullopt;
     auto conn = co_await pool_.acquire();
-    auto r = co_await conn->exec(
-        kFindLogin, pg::Params(lower(address.substr(0, at)), lower(address.substr(at + 1))));
+    auto r = co_await conn->exec(kFindLogin, *params);
     if (r.empty())
         co_return std::nullopt;
     auto row = r[0];
@@ -41,12 +49,11 @@ asio::awaitable<std::optional<LoginRecord>> MailStore::find_login(std::string_vi
 
 asio::awaitable<std::optional<RecipientRecord>> MailStore::find_recipient(
     std::string_view address) {
-    auto at = address.rfind('@');
-    if (at == std::string_view::npos || at == 0 || at + 1 == address.size())
+    auto params = address_params(address);
+    if (!params)
         co_return std::nullopt;
     auto conn = co_await pool_.acquire();
-    auto r = co_await conn->exec(
-        kFindRecipient, pg::Params(lower(address.substr(0, at)), lower(address.substr(at + 1))));
+    auto r = co_await conn->exec(kFindRecipient, *params);
     if (r.empty())
         co_return std::nullopt;
     auto row = r[0];

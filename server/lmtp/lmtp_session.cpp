@@ -118,15 +118,19 @@ asio::awaitable<std::string> LmtpSession::read_line() {
         }
         if (in_.empty())
             co_await flush();  // pipelined commands are answered together
-        arm_timeout();
-        std::size_t n =
-            co_await socket_.async_read_some(asio::buffer(buffer_), asio::use_awaitable);
-        timeout_.cancel();
-        if (context_.metrics)
-            context_.metrics->add(metrics::kBytesReceived, {{"protocol", "lmtp"}},
-                                  static_cast<double>(n));
-        in_.append(buffer_.data(), n);
+        co_await read_more();
     }
+}
+
+// One read into in_, bounded by the command timeout.
+asio::awaitable<void> LmtpSession::read_more() {
+    arm_timeout();
+    std::size_t n = co_await socket_.async_read_some(asio::buffer(buffer_), asio::use_awaitable);
+    timeout_.cancel();
+    if (context_.metrics)
+        context_.metrics->add(metrics::kBytesReceived, {{"protocol", "lmtp"}},
+                              static_cast<double>(n));
+    in_.append(buffer_.data(), n);
 }
 
 void LmtpSession::error_reply(std::string_view text) {
@@ -319,14 +323,7 @@ asio::awaitable<void> LmtpSession::data() {
         // The DATA block as a whole gets 10 minutes (RFC 5321 4.5.3.2.6)
         // between reads, like any command here: a dropped connection
         // throws out of here with nothing stored.
-        arm_timeout();
-        std::size_t n =
-            co_await socket_.async_read_some(asio::buffer(buffer_), asio::use_awaitable);
-        timeout_.cancel();
-        if (context_.metrics)
-            context_.metrics->add(metrics::kBytesReceived, {{"protocol", "lmtp"}},
-                                  static_cast<double>(n));
-        in_.append(buffer_.data(), n);
+        co_await read_more();
     }
     if (decoder.too_large()) {
         for (const auto& r : recipients_)

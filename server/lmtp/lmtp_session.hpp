@@ -69,6 +69,7 @@ class LmtpSession : public std::enable_shared_from_this<LmtpSession> {
     };
 
     asio::awaitable<std::string> read_line();
+    asio::awaitable<void> read_more();
     asio::awaitable<void> flush();
     void reply(std::string_view text) { out_.append(text).append("\r\n"); }
     asio::awaitable<bool> handle(std::string_view line);

@@ -53,19 +53,7 @@ void Listener::close() {
 }
 
 asio::awaitable<void> Listener::run() {
-    while (acceptor_.is_open()) {
-        boost::system::error_code ec;
-        auto socket =
-            co_await acceptor_.async_accept(asio::redirect_error(asio::use_awaitable, ec));
-        if (ec == asio::error::operation_aborted)
-            break;
-        if (ec) {
-            // Out of descriptors, say: keep serving the connections we have.
-            log::warn("accept_failed", "error=\"", ec.message(), "\"");
-            continue;
-        }
-        on_accept_(std::move(socket));
-    }
+    co_await accept_loop(acceptor_, on_accept_);
 }
 
 }  // namespace postimap::net

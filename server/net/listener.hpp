@@ -4,8 +4,12 @@
 
 #include <boost/asio/awaitable.hpp>
 #include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/redirect_error.hpp>
+#include <boost/asio/use_awaitable.hpp>
 #include <functional>
 #include <string>
+
+#include "log/log.hpp"
 
 namespace postimap::net {
 
@@ -13,6 +17,24 @@ namespace asio = boost::asio;
 
 // Parses "host:port", "[v6]:port" or ":port" (all interfaces).
 asio::ip::tcp::endpoint parse_endpoint(const std::string& text);
+
+// Accepts until the acceptor is closed, handing each socket on. A failed
+// accept (out of descriptors, say) is logged and the connections already
+// open go on being served. For TCP and Unix-socket acceptors alike.
+template <typename Acceptor, typename OnAccept>
+asio::awaitable<void> accept_loop(Acceptor& acceptor, OnAccept on_accept) {
+    while (acceptor.is_open()) {
+        boost::system::error_code ec;
+        auto socket = co_await acceptor.async_accept(asio::redirect_error(asio::use_awaitable, ec));
+        if (ec == asio::error::operation_aborted)
+            break;
+        if (ec) {
+            log::warn("accept_failed", "error=\"", ec.message(), "\"");
+            continue;
+        }
+        on_accept(std::move(socket));
+    }
+}
 
 class Listener {
   public:

@@ -52,8 +52,25 @@ void Listener::close() {
     acceptor_.close(ignored);
 }
 
+namespace {
+
+// Replies are assembled whole before they are written (a command's answer,
+// or a batch of pipelined ones), so Nagle's algorithm only ever holds back
+// the tail of an answer -- typically the tagged line -- until the client's
+// delayed ACK, 40 ms later on Linux.
+struct NoDelay {
+    Listener::AcceptHandler* next;
+    void operator()(asio::ip::tcp::socket socket) const {
+        boost::system::error_code ignored;  // a socket already reset: the session finds out
+        socket.set_option(asio::ip::tcp::no_delay(true), ignored);
+        (*next)(std::move(socket));
+    }
+};
+
+}  // namespace
+
 asio::awaitable<void> Listener::run() {
-    co_await accept_loop(acceptor_, on_accept_);
+    co_await accept_loop(acceptor_, NoDelay{&on_accept_});
 }
 
 }  // namespace postimap::net

@@ -26,11 +26,14 @@ const pg::Statement kChangesSince{
     "  from expunged_messages e where e.user_id = $1 and e.mailbox_id = $2"
     "   and e.modseq > $3 and e.uid <= $4 order by e.uid)"};
 
+// As SELECT claims (storage/mailbox_queries.cpp): only when there is
+// something to claim, returning the claim's start and end.
 const pg::Statement kClaimRecentById{
     "claim_recent_by_id",
     "update mailboxes m set recent_uid = m.uidnext"
-    " from (select recent_uid from mailboxes where user_id = $1 and id = $2 for update) old"
-    " where m.user_id = $1 and m.id = $2 returning old.recent_uid"};
+    " from (select recent_uid from mailboxes where user_id = $1 and id = $2"
+    "       and recent_uid < uidnext for update) old"
+    " where m.user_id = $1 and m.id = $2 returning old.recent_uid, m.uidnext"};
 
 ChangedFlags flags_row(const pg::Row& row) {
     ChangedFlags c;
@@ -71,12 +74,14 @@ asio::awaitable<MailboxDelta> MailStore::changes_since(UserId user, MailboxId ma
     co_return d;
 }
 
-asio::awaitable<std::optional<Uid>> MailStore::claim_recent(UserId user, MailboxId mailbox) {
+asio::awaitable<std::optional<RecentClaim>> MailStore::claim_recent(UserId user,
+                                                                    MailboxId mailbox) {
     auto conn = co_await acquire_for(user);
     auto r = co_await conn->exec(kClaimRecentById, pg::Params(user.value, mailbox.value));
     if (r.empty())
         co_return std::nullopt;
-    co_return Uid{static_cast<std::uint32_t>(r[0].int64(0))};
+    co_return RecentClaim{Uid{static_cast<std::uint32_t>(r[0].int64(0))},
+                          Uid{static_cast<std::uint32_t>(r[0].int64(1))}};
 }
 
 }  // namespace postimap::storage

@@ -59,7 +59,7 @@ struct MailboxSnapshot {
     std::vector<Uid> uids;  // ascending: message sequence number i+1 is uids[i]
     std::optional<Uid> first_unseen;
     std::vector<std::string> keywords;  // keywords in use in the mailbox
-    Uid recent_from;  // messages with uid >= recent_from are \Recent to this session
+    RecentClaim recent;
 };
 
 // What STATUS reports (RFC 3501 6.3.10).
@@ -204,9 +204,10 @@ class MailStore {
     // `last_uid` (changes and expunges) and above it (new messages).
     asio::awaitable<MailboxDelta> changes_since(UserId user, MailboxId mailbox, ModSeq since,
                                                 Uid last_uid);
-    // Makes this session the one that reports the messages from uidnext on
-    // as \Recent; returns where the earlier claim started.
-    asio::awaitable<std::optional<Uid>> claim_recent(UserId user, MailboxId mailbox);
+    // Makes this session the one that reports the messages no session has
+    // claimed yet as \Recent; nullopt when there are none (then nothing is
+    // written).
+    asio::awaitable<std::optional<RecentClaim>> claim_recent(UserId user, MailboxId mailbox);
     // UIDs of the mailbox's messages that match, ascending: one query.
     asio::awaitable<std::vector<Uid>> search(UserId user, MailboxId mailbox,
                                              const SearchNode& criteria);

@@ -43,4 +43,14 @@ struct UidRange {
     Uid last;
 };
 
+// The messages a session reports as \Recent (RFC 3501 2.3.2): UIDs in
+// [from, to). `to` can be past the UIDs the session has read: the claim takes
+// the mailbox row's newest version, which may be newer than the snapshot the
+// UID list came from; the session counts those messages as recent when it
+// learns of them. Empty by default: nothing claimed.
+struct RecentClaim {
+    Uid from{0};
+    Uid to{0};
+};
+
 }  // namespace postimap::storage

@@ -96,7 +96,7 @@ Awaitable select(CommandContext& ctx, imap::Reader& args) {
                                       std::move(snapshot->uids),
                                       {},
                                       snapshot->highestmodseq};
-    selected.claim_recent(snapshot->recent_from, selected.uids.cbegin());
+    selected.claim_recent(snapshot->recent, selected.uids.cbegin());
     session.write(imap::untagged(std::to_string(selected.exists()) + " EXISTS"));
     session.write(imap::untagged(std::to_string(selected.recent()) + " RECENT"));
     if (snapshot->first_unseen) {

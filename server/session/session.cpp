@@ -539,9 +539,11 @@ asio::awaitable<void> Session::report_changes(bool expunges_allowed) {
         if (box.uids.empty() || a.uid > box.uids.back())
             box.uids.push_back(a.uid);
     if (box.uids.size() != before) {
-        if (!box.read_only)
-            if (auto from = co_await store().claim_recent(user_->id, id))
-                box.claim_recent(*from, box.uids.cbegin() + static_cast<std::ptrdiff_t>(before));
+        const auto told = box.uids.cbegin() + static_cast<std::ptrdiff_t>(before);
+        box.add_claimed(told);
+        if (!box.read_only && box.knows_unclaimed())
+            if (auto claim = co_await store().claim_recent(user_->id, id))
+                box.claim_recent(*claim, box.uids.cbegin() + static_cast<std::ptrdiff_t>(before));
         write(imap::untagged(std::to_string(box.uids.size()) + " EXISTS"));
         write(imap::untagged(std::to_string(box.recent()) + " RECENT"));
     }

@@ -45,6 +45,9 @@ struct SelectedMailbox {
     // MODSEQs of this session's own flag changes, whose FETCH it already
     // sent: the next read of changes skips them.
     std::vector<storage::ModSeq> own_modseqs{};
+    // This session's latest claim: messages in it that the session has not
+    // read yet are recent to it when it does.
+    storage::RecentClaim claim{};
 
     std::uint32_t exists() const { return static_cast<std::uint32_t>(uids.size()); }
     storage::Uid uid_of(Msn msn) const { return uids.at(msn.value - 1); }
@@ -52,11 +55,21 @@ struct SelectedMailbox {
     bool is_recent(storage::Uid uid) const {
         return std::binary_search(recent_uids.begin(), recent_uids.end(), uid);
     }
-    // Adds the newly told messages at or above `from` (a claim's start).
-    void claim_recent(storage::Uid from, std::vector<storage::Uid>::const_iterator begin) {
-        for (auto it = std::lower_bound(begin, uids.cend(), from); it != uids.cend(); ++it)
+    // Counts the newly told messages from `begin` on that fall in the
+    // session's latest claim as recent.
+    void add_claimed(std::vector<storage::Uid>::const_iterator begin) {
+        for (auto it = std::lower_bound(begin, uids.cend(), claim.from);
+             it != uids.cend() && *it < claim.to; ++it)
             recent_uids.push_back(*it);
     }
+    // Makes `c` the latest claim and counts its messages from `begin` on.
+    void claim_recent(storage::RecentClaim c, std::vector<storage::Uid>::const_iterator begin) {
+        claim = c;
+        add_claimed(begin);
+    }
+    // Whether the newest message told is beyond the latest claim: then it
+    // may be unclaimed.
+    bool knows_unclaimed() const { return !uids.empty() && uids.back() >= claim.to; }
     // Forgets a message; returns the sequence number it had.
     std::optional<Msn> remove(storage::Uid uid) {
         auto msn = msn_of(uid);

@@ -4,8 +4,11 @@
 #include <gtest/gtest.h>
 
 #include <boost/asio/detached.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <chrono>
 
 #include "storage/error.hpp"
+#include "storage/pg/transaction.hpp"
 #include "tests/support/mail_store_fixture.hpp"
 
 namespace postimap {
@@ -314,13 +317,70 @@ TEST_F(MailboxOpsTest, StatusCountsAndRecentIsClaimedOnce) {
     EXPECT_EQ(st->recent, 3);
     EXPECT_EQ(st->uidnext, Uid{4});
     // EXAMINE sees them as recent without claiming; SELECT claims them.
-    EXPECT_EQ(run(io, store->open_mailbox(alice.user, "INBOX", false))->recent_from, Uid{1});
-    EXPECT_EQ(run(io, store->open_mailbox(alice.user, "INBOX", true))->recent_from, Uid{1});
+    auto examined = run(io, store->open_mailbox(alice.user, "INBOX", false))->recent;
+    EXPECT_EQ(examined.from, Uid{1});
+    EXPECT_EQ(examined.to, Uid{4});
+    auto selected = run(io, store->open_mailbox(alice.user, "INBOX", true))->recent;
+    EXPECT_EQ(selected.from, Uid{1});
+    EXPECT_EQ(selected.to, Uid{4});
     // Nothing left to claim: no message is recent to the second SELECT (and
     // it wrote nothing: a SELECT without news does not wait for a WAL flush).
-    EXPECT_GT(run(io, store->open_mailbox(alice.user, "INBOX", true))->recent_from, Uid{3});
+    auto again = run(io, store->open_mailbox(alice.user, "INBOX", true))->recent;
+    EXPECT_EQ(again.from, again.to);
     EXPECT_EQ(run(io, store->mailbox_status(alice.user, "INBOX"))->recent, 0);
     EXPECT_FALSE(run(io, store->mailbox_status(bob.user, "Nope")));
+}
+
+// SELECT claims \Recent in the statement that reads the UID list. When an
+// APPEND commits while the claim waits for the mailbox row, the claim takes
+// the newer row and covers a message the UID list (the older snapshot)
+// lacks: its end says so, and the session counts that message as recent
+// when it learns of it (session_state.hpp). Without the end, nobody would.
+TEST_F(MailboxOpsTest, AClaimWaitingForAnAppendCoversTheAppendedMessage) {
+    const pg::Statement bump{"bump_uidnext",
+                             "update mailboxes set uidnext = uidnext + 1"
+                             " where user_id = $1 and name = 'INBOX'"};
+    const pg::Statement waiting{
+        "claim_waiting",
+        "select count(*) from pg_stat_activity where wait_event_type = 'Lock'"
+        " and query like '%with claim as%'"};
+    inbox_with(3);
+    std::optional<storage::MailboxSnapshot> opened;
+    run(io, [&]() -> asio::awaitable<void> {
+        // An APPEND in progress, as far as the mailbox row goes: it has
+        // taken UID 4 and holds the row until it commits.
+        auto append = co_await pg::Transaction::begin(*pool);
+        co_await append.exec(bump, pg::Params(alice.user.value));
+        bool done = false;
+        asio::co_spawn(
+            io,
+            [&]() -> asio::awaitable<void> {
+                opened = co_await store->open_mailbox(alice.user, "INBOX", true);
+                done = true;
+            },
+            asio::detached);
+        // Commit once the SELECT's statement is waiting for the row.
+        auto observer = co_await pool->acquire();
+        asio::steady_timer pause(io);
+        for (int i = 0; i < 500; ++i) {
+            if ((co_await observer->exec(waiting))[0].int64(0) > 0)
+                break;
+            pause.expires_after(std::chrono::milliseconds(10));
+            co_await pause.async_wait(asio::use_awaitable);
+        }
+        EXPECT_FALSE(done) << "the SELECT did not wait for the row lock";
+        co_await append.commit();
+        for (int i = 0; i < 500 && !done; ++i) {
+            pause.expires_after(std::chrono::milliseconds(10));
+            co_await pause.async_wait(asio::use_awaitable);
+        }
+    }());
+    ASSERT_TRUE(opened);
+    EXPECT_EQ(opened->uids.size(), 3u);  // the snapshot predates the commit
+    EXPECT_EQ(opened->recent.from, Uid{1});
+    EXPECT_EQ(opened->recent.to, Uid{5});  // the claim covers UID 4 too
+    // Nobody else gets UID 4 as recent.
+    EXPECT_FALSE(run(io, store->claim_recent(alice.user, opened->id)));
 }
 
 }  // namespace

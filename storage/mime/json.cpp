@@ -227,18 +227,35 @@ class Parser {
             ++pos_;
             return true;
         }
+        // Duplicate keys: our objects have a few members, so a look along
+        // them is cheaper than a set per object (which cost more than the
+        // rest of the parse); a set takes over for large ones.
+        constexpr std::size_t kLinearKeys = 16;
         std::unordered_set<std::string> keys;
         while (true) {
             skip_ws();
             if (at_end() || text_[pos_] != '"')
                 return false;
             std::string key;
-            if (!string(key) || !keys.insert(key).second)
+            if (!string(key))
                 return false;
+            if (out.members.size() < kLinearKeys) {
+                for (const auto& m : out.members)
+                    if (m.key == key)
+                        return false;
+            } else {
+                if (keys.empty())
+                    for (const auto& m : out.members)
+                        keys.insert(m.key);
+                if (keys.contains(key))
+                    return false;
+            }
             skip_ws();
             if (at_end() || text_[pos_++] != ':')
                 return false;
             out.members.push_back(Value::Member{std::move(key), Value{}});
+            if (!keys.empty())
+                keys.insert(out.members.back().key);
             if (!value(out.members.back().value, depth + 1))
                 return false;
             skip_ws();

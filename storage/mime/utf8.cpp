@@ -62,6 +62,10 @@ std::string to_valid_utf8(std::string_view s) {
 
 bool is_valid_utf8(std::string_view s) {
     for (std::size_t i = 0; i < s.size();) {
+        if (static_cast<unsigned char>(s[i]) < 0x80) {  // most text: no call per byte
+            ++i;
+            continue;
+        }
         std::size_t n = valid_sequence_length(s, i);
         if (n == 0)
             return false;

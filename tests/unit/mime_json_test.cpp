@@ -72,6 +72,30 @@ TEST(JsonParse, Values) {
     EXPECT_EQ(v->find("c"), nullptr);
 }
 
+// Duplicates are found by a look along the members in small objects and by
+// a set in large ones: a duplicate on either side of that line, or across it.
+TEST(JsonParse, DuplicateKeysInObjectsOfEverySize) {
+    auto object = [](int n, int dup_of, int dup_at) {
+        std::string text = "{";
+        for (int i = 0; i < n; ++i) {
+            const int name = i == dup_at ? dup_of : i;
+            text += (i ? ",\"k" : "\"k") + std::to_string(name) + "\":" + std::to_string(i);
+        }
+        return text + "}";
+    };
+    for (int n : {1, 2, 15, 16, 17, 40}) {
+        auto whole = json::parse(object(n, -1, -1));
+        ASSERT_TRUE(whole) << n;
+        EXPECT_EQ(whole->members.size(), static_cast<std::size_t>(n));
+        EXPECT_EQ(whole->find("k" + std::to_string(n - 1))->number,
+                  static_cast<std::uint64_t>(n - 1));
+    }
+    const std::pair<int, int> duplicates[] = {{0, 1},  {3, 15},  {3, 16}, {15, 16},
+                                              {2, 39}, {20, 39}, {38, 39}};
+    for (auto [of, at] : duplicates)
+        EXPECT_FALSE(json::parse(object(40, of, at))) << "k" << of << " again at " << at;
+}
+
 TEST(JsonWriteString, EscapesAndRoundTrips) {
     std::string text;
     for (int c = 1; c < 128; ++c)

@@ -9,6 +9,7 @@ then times the commands a client issues when it opens a big folder:
   UID FETCH <last 50> (ENVELOPE)    the message list a client shows
   SEARCH FROM "<sender>"            address search (few hits)
   SEARCH TEXT "<word>"              header+body substring search
+  STATUS INBOX (MESSAGES RECENT UIDNEXT UNSEEN)   what clients poll per folder
 
 Each command runs REPEAT times after one untimed warm-up; the search terms
 change on every run so no server can answer from a result cache. Prints the
@@ -278,6 +279,7 @@ def measure(port, count, repeat):
              lambda i: "UID FETCH %d:%d (ENVELOPE)" % (top - 49 - 50 * i, top - 50 * i)),
             ("SEARCH FROM", lambda i: 'SEARCH FROM "%s"' % sender(17 + 101 * i)),
             ("SEARCH TEXT", lambda i: 'SEARCH TEXT "%s"' % rare_word(3 + 7 * i)),
+            ("STATUS INBOX", lambda i: "STATUS INBOX (MESSAGES RECENT UIDNEXT UNSEEN)"),
         ]
         c.ok("SELECT INBOX")
         for name, make in ops:

@@ -11,6 +11,8 @@ create sequence uidvalidity_seq as bigint minvalue 1 maxvalue 4294967295;
 -- recent_uid: messages with uid >= recent_uid are \Recent (RFC 3501 2.3.2)
 -- for the next session that selects the mailbox read-write; that session
 -- moves it to uidnext.
+-- message_count and unseen_count: what STATUS reports, kept by triggers on
+-- mailbox_messages (mailbox_messages.sql).
 create table mailboxes (
     user_id        bigint not null references users (id) on delete cascade,
     id             bigint generated always as identity,
@@ -22,6 +24,8 @@ create table mailboxes (
     recent_uid     bigint not null default 1,
     special_use    text,
     created_at     timestamptz not null default now(),
+    message_count  bigint not null default 0,
+    unseen_count   bigint not null default 0,
     primary key (user_id, id),
     unique (user_id, name)
 );

@@ -331,6 +331,62 @@ TEST_F(MailboxOpsTest, StatusCountsAndRecentIsClaimedOnce) {
     EXPECT_FALSE(run(io, store->mailbox_status(bob.user, "Nope")));
 }
 
+// STATUS reads counts kept by triggers (migration 0011): after every kind
+// of change they must equal a count of the rows.
+TEST_F(MailboxOpsTest, StatusCountsFollowEveryKindOfChange) {
+    const pg::Statement counted{"count_rows",
+                                "select b.name, b.message_count, b.unseen_count, count(mm.uid),"
+                                " count(mm.uid) filter (where not mm.seen)"
+                                " from mailboxes b left join mailbox_messages mm"
+                                "   on mm.user_id = b.user_id and mm.mailbox_id = b.id"
+                                " group by b.user_id, b.id order by b.user_id, b.name"};
+    auto check = [&](const std::string& step) {
+        auto rows = run(io, [&]() -> asio::awaitable<pg::Result> {
+            auto c = co_await pool->acquire();
+            co_return co_await c->exec(counted);
+        }());
+        ASSERT_GT(rows.rows(), 0);
+        for (int i = 0; i < rows.rows(); ++i) {
+            auto row = rows[i];
+            EXPECT_EQ(row.int64(1), row.int64(3)) << step << ": messages of " << row.str(0);
+            EXPECT_EQ(row.int64(2), row.int64(4)) << step << ": unseen of " << row.str(0);
+        }
+    };
+    auto box = inbox_with(6);
+    check("append");
+    const std::vector<storage::UidRange> some{{Uid{1}, Uid{3}}}, all{{Uid{1}, Uid{6}}};
+    run(io, store->change_flags(alice.user, box, some, FlagChange::add, seen()));
+    check("store +\\Seen");
+    run(io, store->change_flags(alice.user, box, {{Uid{2}, Uid{2}}}, FlagChange::remove, seen()));
+    check("store -\\Seen");
+    run(io, store->change_flags(alice.user, box, all, FlagChange::add, keywords({"kw"})));
+    check("store of a keyword");
+    run(io, store->change_flags(alice.user, box, {{Uid{4}, Uid{5}}}, FlagChange::replace,
+                                keywords({}, true)));
+    check("store replacing flags");
+    run(io, store->create_mailbox(alice.user, "Archive"));
+    run(io, store->copy(alice.user, box, all, "Archive"));
+    check("copy");
+    run(io, store->move(alice.user, box, some, "Archive"));
+    check("move");
+    storage::Flags deleted;
+    deleted.system.deleted = true;
+    run(io, store->change_flags(alice.user, box, all, FlagChange::add, deleted));
+    run(io, store->expunge(alice.user, box, std::vector<storage::UidRange>{{Uid{4}, Uid{4}}}));
+    check("expunge of one");
+    run(io, store->expunge(alice.user, box, std::nullopt));
+    check("expunge of all");
+    append(alice, "INBOX", "Subject: new\r\n\r\n");
+    run(io, store->rename_inbox(alice.user, "Old"));
+    check("rename of INBOX");
+    append(bob, "INBOX", "Subject: for bob\r\n\r\n");
+    run(io, store->delete_mailbox(alice.user, "Archive"));
+    check("delete");
+    auto st = run(io, store->mailbox_status(alice.user, "Old"));
+    EXPECT_EQ(st->messages, 1);
+    EXPECT_EQ(st->unseen, 1);
+}
+
 // SELECT claims \Recent in the statement that reads the UID list. When an
 // APPEND commits while the claim waits for the mailbox row, the claim takes
 // the newer row and covers a message the UID list (the older snapshot)

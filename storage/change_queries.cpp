@@ -8,23 +8,32 @@ namespace {
 // One statement, so all four parts come from one snapshot. Kinds: 'm' the
 // mailbox row (uidvalidity, highestmodseq), 'a' added, 'c' changed, 'x'
 // expunged. Flags packed as storage/flag_bits.hpp says. $3: since, $4: last uid.
+// The upper bounds from the mailbox row change no answer; they are for the
+// planner: with only `uid > $4` or `modseq > $3` a generic plan expects a
+// third of the mailbox, so every execution (each NOOP, each push) was
+// planned anew, 0.3 ms of a 0.4 ms NOOP at 100 000 messages. Bounded on both
+// sides, the generic plan is as cheap as a custom one and is kept.
 const pg::Statement kChangesSince{
     "changes_since",
-    "select 'm', m.uidvalidity::int8, m.highestmodseq::int8, 0, null"
-    "  from mailboxes m where m.user_id = $1 and m.id = $2"
+    "with box as (select m.uidvalidity, m.uidnext, m.highestmodseq from mailboxes m"
+    "             where m.user_id = $1 and m.id = $2)"
+    " select 'm', uidvalidity::int8, highestmodseq::int8, 0, null from box"
     " union all (select 'a', mm.uid::int8, mm.modseq::int8, " POSTIMAP_PACKED_FLAGS_SQL
     ","
     "   array_to_string(mm.keywords, ' ')"
     "  from mailbox_messages mm where mm.user_id = $1 and mm.mailbox_id = $2 and mm.uid > $4"
+    "   and mm.uid < (select uidnext from box)"
     "  order by mm.uid)"
     " union all (select 'c', mm.uid::int8, mm.modseq::int8, " POSTIMAP_PACKED_FLAGS_SQL
     ","
     "   array_to_string(mm.keywords, ' ')"
     "  from mailbox_messages mm where mm.user_id = $1 and mm.mailbox_id = $2"
-    "   and mm.modseq > $3 and mm.uid <= $4 order by mm.uid)"
+    "   and mm.modseq > $3 and mm.modseq <= (select highestmodseq from box)"
+    "   and mm.uid <= $4 order by mm.uid)"
     " union all (select 'x', e.uid::int8, e.modseq::int8, 0, null"
     "  from expunged_messages e where e.user_id = $1 and e.mailbox_id = $2"
-    "   and e.modseq > $3 and e.uid <= $4 order by e.uid)"};
+    "   and e.modseq > $3 and e.modseq <= (select highestmodseq from box)"
+    "   and e.uid <= $4 order by e.uid)"};
 
 // As SELECT claims (storage/mailbox_queries.cpp): only when there is
 // something to claim, returning the claim's start and end.

@@ -17,7 +17,7 @@ const pg::Statement kLockTarget{"copy_lock_target",
 const pg::Statement kCopyRows{
     "copy_rows",
     "with src as (select mm.*, row_number() over (order by mm.uid) - 1 as n"
-    "             from unnest($3::bigint[], $4::bigint[]) as r(lo, hi)"
+    "             from " POSTIMAP_UID_RANGE_ROWS
     "             cross join lateral (select * from mailbox_messages"
     "               where user_id = $1 and mailbox_id = $2 and uid between r.lo and r.hi"
     "               offset 0) mm),"

@@ -29,7 +29,7 @@ const pg::Statement kChangeFlags{
     "   modseq = (select highestmodseq + 1 from lock)"
     // One primary-key range scan per range (LATERAL ... OFFSET 0), not a
     // scan of the whole mailbox against the ranges.
-    "  from (select t.uid from unnest($3::bigint[], $4::bigint[]) as r(lo, hi)"
+    "  from (select t.uid from " POSTIMAP_UID_RANGE_ROWS
     "        cross join lateral (select uid from mailbox_messages"
     "          where user_id = $1 and mailbox_id = $2 and uid between r.lo and r.hi"
     "          offset 0) t) sel"

@@ -139,6 +139,9 @@ struct FetchNeeds {
     // Its MIME structure (JSON of storage/mime/part_json); for rows stored
     // before that column existed, the bytes come instead, to parse.
     bool structure = false;
+    // With structure: only its envelope is needed, so only that is read
+    // (JSON of the envelope alone, mime::envelope_from_json).
+    bool only_envelope = false;
     // RFC822.SIZE. Without size, raw and structure, only the per-mailbox row
     // is read (the FLAGS sync clients run on every open stays cheap).
     bool size = false;

@@ -23,7 +23,7 @@ namespace {
 // scanning the whole mailbox against the ranges instead (it did: 30 ms for
 // 50 messages of a 100 000-message mailbox).
 #define POSTIMAP_ROWS_IN_RANGES                                                        \
-    " from unnest($3::bigint[], $4::bigint[]) as r(lo, hi)"                            \
+    " from " POSTIMAP_UID_RANGE_ROWS                                                   \
     " cross join lateral (select * from mailbox_messages mm"                           \
     "   where mm.user_id = $1 and mm.mailbox_id = $2 and mm.uid between r.lo and r.hi" \
     "   offset 0) mm"
@@ -33,17 +33,19 @@ const pg::Statement kFetch{
     "fetch_messages",
     POSTIMAP_FLAG_COLUMNS
     ", m.size::int8, case when $5 or ($6 and m.structure is null) then m.raw end,"
-    " case when $6 then m.structure::text end" POSTIMAP_ROWS_IN_RANGES
+    " case when $6 then (case when $7 then m.structure->'envelope' else m.structure end)::text"
+    " end" POSTIMAP_ROWS_IN_RANGES
     " join messages m on m.tenant_id = mm.tenant_id and m.id = mm.message_id"
     " order by mm.uid",
     pg::Format::binary};
 
 // Flags and dates only: no join with the (large, shared) messages table.
-// $5 and $6 are named only so that both statements take the same parameters.
+// $5 to $7 are named only so that all three statements take the same
+// parameters.
 const pg::Statement kFetchFlags{
     "fetch_flags",
     POSTIMAP_FLAG_COLUMNS
-    ", 0::int8, null::bytea, null::text, $5::bool, $6::bool" POSTIMAP_ROWS_IN_RANGES
+    ", 0::int8, null::bytea, null::text, $5::bool, $6::bool, $7::bool" POSTIMAP_ROWS_IN_RANGES
     " order by mm.uid",
     pg::Format::binary};
 
@@ -52,10 +54,10 @@ const pg::Statement kFetchFlags{
 const pg::Statement kFetchFlagsOneRange{
     "fetch_flags_one_range",
     POSTIMAP_FLAG_COLUMNS
-    ", 0::int8, null::bytea, null::text, $5::bool, $6::bool"
+    ", 0::int8, null::bytea, null::text, $5::bool, $6::bool, $7::bool"
     " from mailbox_messages mm"
-    " where mm.user_id = $1 and mm.mailbox_id = $2 and mm.uid between ($3::bigint[])[1]"
-    "   and ($4::bigint[])[1]"
+    " where mm.user_id = $1 and mm.mailbox_id = $2"
+    "   and mm.uid between (select ($3::bigint[])[1]) and (select ($4::bigint[])[1])"
     " order by mm.uid",
     pg::Format::binary};
 
@@ -178,9 +180,9 @@ asio::awaitable<std::vector<MessageData>> MailStore::fetch(UserId user, MailboxI
         co_return table ? table->rows(ranges[0].first, ranges[0].last) : std::vector<MessageData>{};
     }
     auto conn = co_await acquire_for(user);
-    auto r = co_await conn->exec(
-        statement_for(needs, ranges.size()),
-        pg::Params(user.value, mailbox.value, lows, highs, needs.raw, needs.structure));
+    auto r = co_await conn->exec(statement_for(needs, ranges.size()),
+                                 pg::Params(user.value, mailbox.value, lows, highs, needs.raw,
+                                            needs.structure, needs.only_envelope));
     std::vector<MessageData> out;
     out.reserve(r.rows());
     for (int i = 0; i < r.rows(); ++i) {

@@ -64,11 +64,20 @@ void append_fetch_response(std::string& out, std::uint32_t msn, const storage::M
         out += std::to_string(m.size);
     }
     std::optional<mime::Part> structure;
-    if (items.needs_structure())
+    std::optional<mime::Envelope> envelope_alone;
+    const mime::Envelope* envelope = nullptr;
+    if (items.needs_only_envelope() && m.structure) {
+        envelope_alone = mime::envelope_from_json(*m.structure);
+        if (envelope_alone)
+            envelope = &*envelope_alone;
+    } else if (items.needs_structure()) {
         structure = structure_of(m);
-    if (items.envelope && structure && structure->envelope) {
+        if (structure && structure->envelope)
+            envelope = &*structure->envelope;
+    }
+    if (items.envelope && envelope) {
         item("ENVELOPE ");
-        append_envelope(out, *structure->envelope);
+        append_envelope(out, *envelope);
     }
     if (items.body && structure) {
         item("BODY ");
@@ -161,11 +170,13 @@ Awaitable fetch(CommandContext& ctx, imap::Reader& args) {
                 if (!changed.empty())
                     session.note_own_modseq(changed.front().modseq);
             }
-            auto rows = co_await session.store().fetch(user, box.id, range,
-                                                       {.raw = items.needs_raw(),
-                                                        .structure = items.needs_structure(),
-                                                        .size = items.size,
-                                                        .only_flags = only_flags});
+            auto rows =
+                co_await session.store().fetch(user, box.id, range,
+                                               {.raw = items.needs_raw(),
+                                                .structure = items.needs_structure(),
+                                                .only_envelope = items.needs_only_envelope(),
+                                                .size = items.size,
+                                                .only_flags = only_flags});
             missing += (end - start + 1) - rows.size();
             // Rows come in UID order, as the view's UIDs are: the next
             // message is nearly always the next in the view (no search).

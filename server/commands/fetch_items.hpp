@@ -45,9 +45,20 @@ struct FetchItems {
         return false;
     }
     bool needs_raw() const { return !bodies.empty(); }
+    // Of the structure, only the envelope: the message list a client shows.
+    bool needs_only_envelope() const {
+        return envelope && !body_structure && !body && !needs_section_structure();
+    }
     bool needs_structure() const {
         if (envelope || body_structure || body)
             return true;
+        return needs_section_structure();
+    }
+
+  private:
+    // A body section other than the whole message: found through the part
+    // tree.
+    bool needs_section_structure() const {
         for (const auto& b : bodies)
             if (!b.part.empty() || b.text != BodyRequest::Text::all)
                 return true;

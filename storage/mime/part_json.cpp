@@ -283,4 +283,14 @@ std::optional<Part> part_from_json(std::string_view text) {
     return part;
 }
 
+std::optional<Envelope> envelope_from_json(std::string_view text) {
+    std::optional<Value> value = json::parse(text);
+    if (!value)
+        return std::nullopt;
+    Envelope envelope;
+    if (!read_envelope(*value, envelope))
+        return std::nullopt;
+    return envelope;
+}
+
 }  // namespace postimap::mime

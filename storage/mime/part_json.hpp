@@ -31,4 +31,8 @@ std::string to_json(const Part& part);
 // not in the layout are ignored, so older code reads what newer code wrote).
 std::optional<Part> part_from_json(std::string_view text);
 
+// The envelope member of a part alone (what jsonb's structure->'envelope'
+// gives), read as part_from_json reads it.
+std::optional<Envelope> envelope_from_json(std::string_view text);
+
 }  // namespace postimap::mime

@@ -6,6 +6,7 @@
 #include "server/auth/password.hpp"
 #include "storage/error.hpp"
 #include "storage/mail_store.hpp"
+#include "storage/mime/part_json.hpp"
 #include "storage/pg/error.hpp"
 #include "storage/provisioning.hpp"
 #include "tests/support/mail_store_fixture.hpp"
@@ -44,6 +45,40 @@ TEST_F(MailStoreTest, AppendedBytesComeBackExactly) {
     EXPECT_EQ(*rows[0].raw, raw);
     EXPECT_EQ(rows[0].size, static_cast<std::int64_t>(raw.size()));
     EXPECT_EQ(rows[0].internal_date, 1000000000);
+}
+
+// FETCH (ENVELOPE) reads only the envelope out of the stored structure
+// (jsonb's structure->'envelope'): it must read as the whole structure's.
+TEST_F(MailStoreTest, EnvelopeAloneReadsAsTheWholeStructuresEnvelope) {
+    const std::string messages[] = {
+        "From: \"A, B\" <a@b.example>\r\nTo: x@y, \"Q\" <q@r>\r\nCc: group: c@d, e@f;\r\n"
+        "Subject: =?utf-8?q?caf=C3=A9?=\r\nDate: Mon, 2 Feb 2026 10:00:00 +0000\r\n"
+        "Message-ID: <m@id>\r\nIn-Reply-To: <p@id>\r\n\r\nbody\r\n",
+        std::string("Subject: 8-bit \xff\xfe here\r\nFrom: \xe9t\xe9 <a@b>\r\n\r\nx\r\n"),
+        "From: a@b\r\nMIME-Version: 1.0\r\nContent-Type: multipart/mixed; boundary=xx\r\n\r\n"
+        "--xx\r\nContent-Type: message/rfc822\r\n\r\nFrom: inner@c\r\nSubject: inner\r\n\r\n"
+        "hi\r\n--xx--\r\n",
+        "no header at all\r\n"};
+    storage::MailboxId box;
+    for (const auto& raw : messages)
+        box = append(alice, "INBOX", raw).mailbox;
+    const std::vector<storage::UidRange> all{{Uid{1}, Uid{4}}};
+    auto whole = run(io, store->fetch(alice.user, box, all, {.structure = true}));
+    auto alone =
+        run(io, store->fetch(alice.user, box, all, {.structure = true, .only_envelope = true}));
+    ASSERT_EQ(whole.size(), 4u);
+    ASSERT_EQ(alone.size(), 4u);
+    for (std::size_t i = 0; i < whole.size(); ++i) {
+        ASSERT_TRUE(whole[i].structure && alone[i].structure) << i;
+        EXPECT_LT(alone[i].structure->size(), whole[i].structure->size()) << i;
+        auto part = mime::part_from_json(*whole[i].structure);
+        auto envelope = mime::envelope_from_json(*alone[i].structure);
+        ASSERT_TRUE(part && part->envelope && envelope) << i;
+        EXPECT_EQ(*envelope, *part->envelope) << i;
+        EXPECT_FALSE(alone[i].raw) << i;
+    }
+    EXPECT_EQ(mime::part_from_json(*whole[0].structure)->envelope->subject,
+              "=?utf-8?q?caf=C3=A9?=");
 }
 
 TEST_F(MailStoreTest, SameBytesAreStoredOncePerTenant) {

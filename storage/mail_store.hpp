@@ -14,6 +14,7 @@
 #include "storage/lru_cache.hpp"
 #include "storage/pg/pool.hpp"
 #include "storage/search.hpp"
+#include "storage/shared_uids.hpp"
 #include "storage/types.hpp"
 #include "storage/uid_list_cache.hpp"
 
@@ -56,7 +57,7 @@ struct MailboxSnapshot {
     std::uint32_t uidvalidity = 0;
     Uid uidnext;
     ModSeq highestmodseq;
-    std::vector<Uid> uids;  // ascending: message sequence number i+1 is uids[i]
+    SharedUids uids;  // ascending: message sequence number i+1 is uids[i]
     std::optional<Uid> first_unseen;
     std::vector<std::string> keywords;  // keywords in use in the mailbox
     RecentClaim recent;

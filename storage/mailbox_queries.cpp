@@ -199,7 +199,7 @@ asio::awaitable<std::optional<MailboxSnapshot>> MailStore::open_mailbox(UserId u
     else
         shared = std::make_shared<const std::vector<Uid>>(std::move(listed));
     uid_cache_.put(user, name, {s.id, s.uidvalidity, s.highestmodseq, shared});
-    s.uids = *shared;
+    s.uids = SharedUids(shared);
     if (auto unseen = row.opt_int64(6))
         s.first_unseen = as_uid(*unseen);
     s.keywords = row.text_array(7);

@@ -27,7 +27,7 @@ Awaitable rename(CommandContext& ctx, imap::Reader& args) {
         co_await session.store().rename_inbox(user, to);
         // Its messages moved away: a session on INBOX sees them go.
         if (session.has_selected() && session.selected().name == "INBOX") {
-            auto gone = session.selected().uids;
+            auto gone = session.selected().uids.list();
             session.report_expunged(gone);
         }
         co_return Completion::ok("RENAME completed");

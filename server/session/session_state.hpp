@@ -8,6 +8,7 @@
 #include <string>
 #include <vector>
 
+#include "storage/shared_uids.hpp"
 #include "storage/types.hpp"
 
 namespace postimap::session {
@@ -31,7 +32,7 @@ struct SelectedMailbox {
     std::string name;
     bool read_only = false;
     std::uint32_t uidvalidity = 0;
-    std::vector<storage::Uid> uids;  // uids[msn - 1], ascending
+    storage::SharedUids uids;  // uids[msn - 1], ascending
     // The messages this session was the first to be told of (RFC 3501
     // 2.3.2), ascending. Not a watermark: others may have claimed some in
     // between.
@@ -57,13 +58,13 @@ struct SelectedMailbox {
     }
     // Counts the newly told messages from `begin` on that fall in the
     // session's latest claim as recent.
-    void add_claimed(std::vector<storage::Uid>::const_iterator begin) {
+    void add_claimed(storage::SharedUids::const_iterator begin) {
         for (auto it = std::lower_bound(begin, uids.cend(), claim.from);
              it != uids.cend() && *it < claim.to; ++it)
             recent_uids.push_back(*it);
     }
     // Makes `c` the latest claim and counts its messages from `begin` on.
-    void claim_recent(storage::RecentClaim c, std::vector<storage::Uid>::const_iterator begin) {
+    void claim_recent(storage::RecentClaim c, storage::SharedUids::const_iterator begin) {
         claim = c;
         add_claimed(begin);
     }

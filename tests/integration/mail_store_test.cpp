@@ -215,11 +215,11 @@ TEST_F(MailStoreTest, CachedUidListsEqualAFreshReadAfterEveryKindOfChange) {
     auto fresh_uids = [&](const std::string& name) {
         storage::MailStore other(*worker_pool);
         auto box = run(io, other.open_mailbox(alice.user, name));
-        return box ? box->uids : std::vector<Uid>{};
+        return box ? box->uids.list() : std::vector<Uid>{};
     };
     auto cached_uids = [&](const std::string& name) {
         auto box = run(io, store->open_mailbox(alice.user, name));
-        return box ? box->uids : std::vector<Uid>{};
+        return box ? box->uids.list() : std::vector<Uid>{};
     };
     run(io, store->create_mailbox(alice.user, "Big"));
     run(io, store->create_mailbox(alice.user, "Other"));

@@ -19,7 +19,7 @@ std::vector<Uid> uids(std::initializer_list<std::uint32_t> values) {
 
 SelectedMailbox with(std::initializer_list<std::uint32_t> values) {
     SelectedMailbox box;
-    box.uids = uids(values);
+    box.uids = storage::SharedUids(uids(values));
     return box;
 }
 

@@ -273,24 +273,26 @@ std::string to_json(const Part& part) {
     return writer.take();
 }
 
-std::optional<Part> part_from_json(std::string_view text) {
+namespace {
+
+// Parses the text and reads it as a T with `read`.
+template <typename T>
+std::optional<T> read_json(std::string_view text, bool (*read)(const Value&, T&)) {
     std::optional<Value> value = json::parse(text);
-    if (!value)
+    T out;
+    if (!value || !read(*value, out))
         return std::nullopt;
-    Part part;
-    if (!read_part(*value, part))
-        return std::nullopt;
-    return part;
+    return out;
+}
+
+}  // namespace
+
+std::optional<Part> part_from_json(std::string_view text) {
+    return read_json<Part>(text, read_part);
 }
 
 std::optional<Envelope> envelope_from_json(std::string_view text) {
-    std::optional<Value> value = json::parse(text);
-    if (!value)
-        return std::nullopt;
-    Envelope envelope;
-    if (!read_envelope(*value, envelope))
-        return std::nullopt;
-    return envelope;
+    return read_json<Envelope>(text, read_envelope);
 }
 
 }  // namespace postimap::mime

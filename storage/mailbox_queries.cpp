@@ -130,6 +130,13 @@ Uid as_uid(std::int64_t v) {
     return Uid{static_cast<std::uint32_t>(v)};
 }
 
+// The claim an open statement made (its last two columns), if it made one.
+std::optional<RecentClaim> claim_in(const pg::Result& r) {
+    if (r.empty() || r[0].is_null(9))
+        return std::nullopt;
+    return RecentClaim{as_uid(r[0].int64(9)), as_uid(r[0].int64(10))};
+}
+
 }  // namespace
 
 asio::awaitable<std::vector<MailboxInfo>> MailStore::list_mailboxes(UserId user) {
@@ -165,13 +172,12 @@ asio::awaitable<std::optional<MailboxSnapshot>> MailStore::open_mailbox(UserId u
     }
     // The claim, whichever statement made it (a rejected delta's claim
     // stands; the full read then claims nothing more).
-    std::optional<RecentClaim> claimed;
-    if (!r.empty() && !r[0].is_null(9))
-        claimed = RecentClaim{as_uid(r[0].int64(9)), as_uid(r[0].int64(10))};
-    if (!delta)
+    std::optional<RecentClaim> claimed = claim_in(r);
+    if (!delta) {
         r = co_await conn->exec(kOpenMailbox, pg::Params(user.value, name, claim_recent && !base));
-    if (!r.empty() && !r[0].is_null(9))
-        claimed = RecentClaim{as_uid(r[0].int64(9)), as_uid(r[0].int64(10))};
+        if (!claimed)
+            claimed = claim_in(r);
+    }
     if (r.empty()) {
         uid_cache_.erase(user, name);
         co_return std::nullopt;

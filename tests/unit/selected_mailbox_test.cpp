@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include "server/session/session_state.hpp"
+#include "tests/support/uid_list.hpp"
 
 namespace postimap::session {
 namespace {
@@ -10,23 +11,18 @@ namespace {
 using storage::RecentClaim;
 using storage::Uid;
 
-std::vector<Uid> uids(std::initializer_list<std::uint32_t> values) {
-    std::vector<Uid> out;
-    for (auto v : values)
-        out.push_back(Uid{v});
-    return out;
-}
+using test::uid_list;
 
 SelectedMailbox with(std::initializer_list<std::uint32_t> values) {
     SelectedMailbox box;
-    box.uids = storage::SharedUids(uids(values));
+    box.uids = storage::SharedUids(uid_list(values));
     return box;
 }
 
 TEST(SelectedMailbox, AClaimCountsOnlyItsOwnRange) {
     auto box = with({1, 2, 3, 4, 5});
     box.claim_recent(RecentClaim{Uid{3}, Uid{5}}, box.uids.cbegin());
-    EXPECT_EQ(box.recent_uids, uids({3, 4}));  // 5 arrived after the claim: not ours
+    EXPECT_EQ(box.recent_uids, uid_list({3, 4}));  // 5 arrived after the claim: not ours
     EXPECT_TRUE(box.knows_unclaimed());
 }
 
@@ -39,7 +35,7 @@ TEST(SelectedMailbox, MessagesInsideTheClaimButReadLaterAreRecent) {
     const auto before = box.uids.size();
     box.uids.push_back(Uid{5});
     box.add_claimed(box.uids.cbegin() + static_cast<std::ptrdiff_t>(before));
-    EXPECT_EQ(box.recent_uids, uids({1, 2, 3, 5}));
+    EXPECT_EQ(box.recent_uids, uid_list({1, 2, 3, 5}));
     EXPECT_FALSE(box.knows_unclaimed());  // no need to claim again
     box.uids.push_back(Uid{6});
     box.add_claimed(box.uids.cend() - 1);
@@ -50,7 +46,7 @@ TEST(SelectedMailbox, MessagesInsideTheClaimButReadLaterAreRecent) {
     EXPECT_EQ(box.recent(), 4u);
     box.uids.push_back(Uid{7});
     box.add_claimed(box.uids.cend() - 1);
-    EXPECT_EQ(box.recent_uids, uids({1, 2, 3, 5, 7}));
+    EXPECT_EQ(box.recent_uids, uid_list({1, 2, 3, 5, 7}));
 }
 
 TEST(SelectedMailbox, NothingClaimedMeansNothingRecentAndNewsToClaim) {
@@ -65,7 +61,7 @@ TEST(SelectedMailbox, ExpungedRecentMessagesLeaveTheCount) {
     auto box = with({1, 2, 3});
     box.claim_recent(RecentClaim{Uid{2}, Uid{4}}, box.uids.cbegin());
     ASSERT_EQ(box.remove(Uid{2}), Msn{2});
-    EXPECT_EQ(box.recent_uids, uids({3}));
+    EXPECT_EQ(box.recent_uids, uid_list({3}));
     EXPECT_FALSE(box.is_recent(Uid{1}));
     EXPECT_TRUE(box.is_recent(Uid{3}));
 }

@@ -2,42 +2,38 @@
 #include "storage/shared_uids.hpp"
 
 #include <gtest/gtest.h>
+#include "tests/support/uid_list.hpp"
 
 namespace postimap::storage {
 namespace {
 
-std::vector<Uid> list(std::initializer_list<std::uint32_t> values) {
-    std::vector<Uid> out;
-    for (auto v : values)
-        out.push_back(Uid{v});
-    return out;
-}
+using test::uid_list;
 
 TEST(SharedUids, AViewChangesWithoutTouchingTheCachedList) {
-    auto cached = std::make_shared<const std::vector<Uid>>(list({1, 2, 3}));
+    auto cached = std::make_shared<const std::vector<Uid>>(uid_list({1, 2, 3}));
     SharedUids view(cached);
     EXPECT_EQ(&view.list(), cached.get());  // no copy while unchanged
     view.push_back(Uid{4});
     view.erase(view.begin());
-    EXPECT_EQ(view, list({2, 3, 4}));
-    EXPECT_EQ(*cached, list({1, 2, 3}));
+    EXPECT_EQ(view, uid_list({2, 3, 4}));
+    EXPECT_EQ(*cached, uid_list({1, 2, 3}));
     const auto* own = &view.list();
     view.push_back(Uid{5});  // its own now: changed in place
     EXPECT_EQ(&view.list(), own);
-    EXPECT_EQ(view, list({2, 3, 4, 5}));
+    EXPECT_EQ(view, uid_list({2, 3, 4, 5}));
 }
 
 TEST(SharedUids, CopiesAreIndependentOnceEitherChanges) {
-    SharedUids a(list({1, 2}));
+    SharedUids a(uid_list({1, 2}));
     SharedUids b = a;
     b.push_back(Uid{3});
     a.erase(a.begin() + 1);
-    EXPECT_EQ(a, list({1}));
-    EXPECT_EQ(b, list({1, 2, 3}));
+    EXPECT_EQ(a, uid_list({1}));
+    EXPECT_EQ(b, uid_list({1, 2, 3}));
     SharedUids c = b;
     c.erase(c.begin());
-    EXPECT_EQ(b, list({1, 2, 3}));
-    EXPECT_EQ(c, list({2, 3}));
+    EXPECT_EQ(b, uid_list({1, 2, 3}));
+    EXPECT_EQ(c, uid_list({2, 3}));
 }
 
 TEST(SharedUids, EmptyByDefault) {
